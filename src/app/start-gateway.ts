@@ -1,0 +1,139 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { ConfigManager, readServerSettings, type ServerSettings } from '../config/index.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
+import { ChatPipeline } from '../pipeline/chat-pipeline.js';
+import { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
+import { SettlementWriter } from '../metering/settlement-writer.js';
+import { SettlementJournal, journalDirectory } from '../metering/settlement-journal.js';
+import { countTextTokens, estimatePromptTokens } from '../metering/estimate-tokens.js';
+import { createHttpServer } from '../http/create-http-server.js';
+import type { GatewayServices } from '../http/gateway-services.js';
+import { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { closeUpstreamPools } from '../providers/http/index.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { bootstrapAdmin, type BootstrappedAdmin } from './bootstrap-admin.js';
+import { buildRoutingState, type RoutingState } from './routing-state.js';
+import { createLogger } from './create-logger.js';
+
+export interface GatewayOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logger?: Logger;
+  /** Reload on SIGHUP and shut down on SIGTERM/SIGINT (the `serve` command); off in tests. */
+  handleSignals?: boolean;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  settings: ServerSettings;
+  config: ConfigManager;
+  store: Store;
+  services: GatewayServices;
+  admin: BootstrappedAdmin | null;
+  /** Graceful stop: refuse new work, let streams finish (up to the grace period), flush, close. */
+  close(): Promise<void>;
+}
+
+/** The composition root: reads settings, wires every concrete class, and starts listening. */
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const logger = options.logger ?? createLogger();
+  const settings = readServerSettings(env, cwd);
+  const dataDir = path.resolve(cwd, settings.dataDir);
+  const providers = new ProviderRegistry();
+
+  const config = new ConfigManager({ configPath: settings.configPath, env, providers: providers.definitions(), logger });
+  let routing: RoutingState = buildRoutingState(config.current(), providers.byId());
+  config.onChange((next) => {
+    routing = buildRoutingState(next, providers.byId());
+  });
+
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir });
+  await store.migrate();
+  const admin = await bootstrapAdmin(store, settings.adminEmail, settings.adminPassword);
+
+  const journal = new SettlementJournal({
+    directory: journalDirectory(dataDir),
+    onSyncError: (error) => logger.error({ err: error }, 'journal sync failed'),
+  });
+  const settlements = new SettlementWriter({
+    store,
+    journal,
+    onError: (error) => logger.error({ err: error }, 'settlement store write failed; will retry'),
+  });
+  await settlements.start();
+  const authenticator = new ApiKeyAuthenticator(store);
+  authenticator.start();
+
+  const metrics = new GatewayMetrics({ collectDefaults: true });
+  const estimator = { estimatePromptTokens, countTextTokens };
+  const planning = { planner: () => routing.planner, prices: () => routing.prices, settlements };
+  let shuttingDown = false;
+  const services: GatewayServices = {
+    authenticator,
+    chat: new ChatPipeline({ ...planning, adapters: providers, estimator }),
+    embeddings: new EmbeddingPipeline({ ...planning, adapters: providers }),
+    planner: () => routing.planner,
+    store,
+    settlements,
+    metrics,
+    logger,
+    isShuttingDown: () => shuttingDown,
+    bodyLimitBytes: config.current().server.bodyLimitBytes,
+    activity: { inFlight: 0 },
+  };
+  metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);
+
+  const app = createHttpServer(services);
+  await app.listen({ host: settings.host, port: settings.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      const graceMs = config.current().server.shutdownGraceMs;
+      const serverClosed = app.close();
+      const deadline = Date.now() + graceMs;
+      while (services.activity.inFlight > 0 && Date.now() < deadline) await delay(50);
+      app.server.closeAllConnections();
+      await serverClosed;
+      authenticator.stop();
+      await settlements.close();
+      await store.close();
+      await closeUpstreamPools();
+      logger.info('switchyard stopped');
+      logger.flush?.();
+    })();
+    return closing;
+  };
+
+  if (options.handleSignals) {
+    config.watchSignal('SIGHUP', logger);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down: finishing requests in flight');
+        void close().then(
+          () => process.exit(0),
+          (error) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+
+  return { url, port, settings, config, store, services, admin, close };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { hashPassword } from '../accounts/password-hash.js';
+import { generateApiKey } from '../accounts/api-key-format.js';
+import { newAccountId } from '../app/bootstrap-admin.js';
+import { unitsToUsdString, usdToUnits } from '../metering/money.js';
+import type { LedgerEntryKind, Store } from '../store/store.js';
+import { CommandError, requireAccount, withStore } from './cli-store.js';
+
+export function registerAccountCommands(program: Command, print: (line: string) => void): void {
+  const user = program.command('user').description('manage accounts');
+  user
+    .command('add')
+    .description('create an account; prints its id')
+    .requiredOption('--email <email>', 'login email')
+    .option('--password <password>', 'login password (none: the account cannot log in)')
+    .option('--admin', 'make it an administrator', false)
+    .option('--credit <usd>', 'initial prepaid credit in USD')
+    .action(async (options: { email: string; password?: string; admin: boolean; credit?: string }) => {
+      const email = options.email.trim().toLowerCase();
+      if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new CommandError(`not an email address: ${options.email}`);
+      const credit = options.credit === undefined ? 0n : parseUsd(options.credit, '--credit');
+      const id = await withStore(async (store) => {
+        if (await store.findAccountByEmail(email)) throw new CommandError(`an account with email ${email} exists already`);
+        const account = await store.createAccount({
+          id: newAccountId(),
+          email,
+          passwordHash: options.password ? await hashPassword(options.password) : null,
+          role: options.admin ? 'admin' : 'user',
+          createdAt: Date.now(),
+        });
+        if (credit !== 0n) await appendCredit(store, account.id, credit, 'initial credit');
+        return account.id;
+      });
+      print(id);
+    });
+
+  const key = program.command('key').description('manage API keys');
+  key
+    .command('create')
+    .description('create an API key; prints the key itself, once')
+    .requiredOption('--email <email>', 'owner account')
+    .option('--name <name>', 'a name to recognise it by', 'default')
+    .option('--models <ids>', 'comma-separated model ids it may use (default: all)')
+    .option('--budget <usd>', 'spending limit in USD')
+    .option('--rpm <n>', 'requests per minute')
+    .option('--tpm <n>', 'tokens per minute')
+    .option('--expires <iso>', 'expiry time (ISO-8601)')
+    .action(async (options: { email: string; name: string; models?: string; budget?: string; rpm?: string; tpm?: string; expires?: string }) => {
+      const material = generateApiKey();
+      const expiresAt = options.expires === undefined ? null : Date.parse(options.expires);
+      if (expiresAt !== null && Number.isNaN(expiresAt)) throw new CommandError(`--expires is not an ISO-8601 time: ${options.expires}`);
+      await withStore(async (store) => {
+        const account = await requireAccount(store, options.email.trim().toLowerCase());
+        const now = Date.now();
+        await store.createApiKey({
+          id: `key_${randomUUID().replaceAll('-', '')}`,
+          accountId: account.id,
+          name: options.name,
+          prefix: material.prefix,
+          hash: material.hash,
+          models: options.models ? options.models.split(',').map((model) => model.trim()).filter(Boolean) : [],
+          budget: options.budget === undefined ? null : parseUsd(options.budget, '--budget'),
+          rpm: parseCount(options.rpm, '--rpm'),
+          tpm: parseCount(options.tpm, '--tpm'),
+          expiresAt,
+          createdAt: now,
+        });
+      });
+      print(material.key);
+    });
+
+  const credit = program.command('credit').description('manage prepaid credit');
+  credit
+    .command('add')
+    .description('add prepaid credit (a negative amount is a correction); prints the new balance in USD')
+    .requiredOption('--email <email>', 'account')
+    .requiredOption('--amount <usd>', 'USD amount')
+    .option('--note <text>', 'why')
+    .action(async (options: { email: string; amount: string; note?: string }) => {
+      const amount = parseUsd(options.amount, '--amount');
+      if (amount === 0n) throw new CommandError('--amount must not be zero');
+      const balance = await withStore(async (store) => {
+        const account = await requireAccount(store, options.email.trim().toLowerCase());
+        await appendCredit(store, account.id, amount, options.note ?? null);
+        return (await store.findAccountById(account.id))!.balance;
+      });
+      print(unitsToUsdString(balance));
+    });
+}
+
+async function appendCredit(store: Store, accountId: string, amount: bigint, note: string | null): Promise<void> {
+  const id = randomUUID();
+  const kind: LedgerEntryKind = amount > 0n ? 'top_up' : 'correction';
+  await store.appendLedgerEntry({
+    id,
+    accountId,
+    kind,
+    amount,
+    idempotencyKey: `${kind}:${id}`,
+    generationId: null,
+    note,
+    createdAt: Date.now(),
+  });
+}
+
+function parseUsd(text: string, flag: string): bigint {
+  try {
+    return usdToUnits(text);
+  } catch {
+    throw new CommandError(`${flag} must be a decimal USD amount, got ${JSON.stringify(text)}`);
+  }
+}
+
+function parseCount(text: string | undefined, flag: string): number | null {
+  if (text === undefined) return null;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new CommandError(`${flag} must be a whole number of at least 1`);
+  return Number(text);
+}

@@ -1,0 +1,11 @@
+export type * from './content-part.js';
+export type * from './chat-request.js';
+export type * from './chat-response.js';
+export type * from './stream-event.js';
+export type * from './usage.js';
+export type * from './finish-reason.js';
+export type * from './embedding.js';
+export type * from './provider-adapter.js';
+export { emptyUsage } from './usage.js';
+export { GatewayError, isGatewayError, type GatewayErrorDetails } from './gateway-error.js';
+export { errorCatalogue, type ErrorCode } from './error-catalogue.js';

@@ -1,0 +1,54 @@
+import type { ChatRequest } from './chat-request.js';
+import type { ChatResponse } from './chat-response.js';
+import type { EmbeddingRequest, EmbeddingResponse } from './embedding.js';
+import type { StreamEvent } from './stream-event.js';
+
+/** One upstream endpoint as an adapter needs it: where, with which credential, which model id. */
+export interface UpstreamTarget {
+  channelId: string;
+  channelName: string;
+  provider: string;
+  baseUrl: string;
+  apiKey: string;
+  /** Extra headers sent with every upstream request (for example an organisation header). */
+  headers: Record<string, string>;
+  /** The model id sent upstream (after the channel's model map). */
+  upstreamModel: string;
+  timeoutMs: number;
+}
+
+/** A stream that the upstream has accepted: events follow until the iterator ends. */
+export interface OpenedStream {
+  events: AsyncIterable<StreamEvent>;
+}
+
+/**
+ * What a provider adapter can do. An adapter implements the operations its provider has;
+ * the optional ones are simply absent where the provider has no such API.
+ *
+ * Contract for failures: before anything was produced, reject with a `GatewayError` (its
+ * `retryElsewhere` tells routing whether another channel can help). Once a stream is open, a
+ * failure arrives as a final `error` event, never as a rejection of the iterator.
+ * Every operation stops its upstream request as soon as `signal` aborts.
+ */
+export interface ProviderAdapter {
+  readonly id: string;
+  chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse>;
+  /** Resolves once the upstream answered with a successful status (so failover can still happen). */
+  chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream>;
+  embed?(request: EmbeddingRequest, target: UpstreamTarget, signal: AbortSignal): Promise<EmbeddingResponse>;
+}
+
+/** Describes an adapter for the registry: its id and how to build it. */
+export interface ProviderDefinition {
+  id: string;
+  /** Human name for listings. */
+  name: string;
+  /** Default base URL when a channel names none. */
+  defaultBaseUrl?: string;
+  /** Environment variable whose presence creates a channel on start (e.g. OPENAI_API_KEY). */
+  apiKeyEnv?: string;
+  /** Environment variable that overrides the base URL for that channel. */
+  baseUrlEnv?: string;
+  create(): ProviderAdapter;
+}

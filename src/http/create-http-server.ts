@@ -1,0 +1,74 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { GatewayError } from '../core/index.js';
+import { newGenerationId } from '../pipeline/generation-id.js';
+import type { GatewayServices } from './gateway-services.js';
+import { sendError } from './error-reply.js';
+import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
+import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
+import { registerModelsRoute } from './routes/models-route.js';
+import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import './request-decorations.js';
+
+/**
+ * The HTTP layer: Fastify on node:http (chosen by measurement, docs/decisions/0001). It only
+ * decodes, delegates to the pipelines and encodes; errors all leave through `sendError`.
+ */
+export function createHttpServer(services: GatewayServices): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: services.bodyLimitBytes,
+    // Streams can be long; the gateway ends them itself.
+    requestTimeout: 0,
+    keepAliveTimeout: 75_000,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.decorateRequest('generationId', '');
+  app.decorateRequest('startedAt', 0);
+
+  // Bodies are JSON whatever the content type says: `curl -d` sends form-urlencoded by default.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new GatewayError('invalid_request', 'The request body is not valid JSON.'), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.startedAt = Date.now();
+    request.generationId = newGenerationId(request.startedAt);
+    reply.header('x-request-id', request.generationId);
+    services.metrics.inFlight.inc();
+    services.activity.inFlight++;
+    // 'close' fires for every response, hijacked streams included (onResponse does not).
+    reply.raw.once('close', () => {
+      services.metrics.inFlight.dec();
+      services.activity.inFlight--;
+      const route = request.routeOptions.url ?? 'unmatched';
+      services.metrics.requests.inc({ route, status: String(reply.raw.statusCode) });
+      services.metrics.duration.observe({ route }, (Date.now() - request.startedAt) / 1000);
+    });
+    if (services.isShuttingDown() && request.url.startsWith('/v1/')) {
+      throw new GatewayError('shutting_down', 'The server is shutting down; retry on another instance.');
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error, services.logger));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new GatewayError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`), services.logger),
+  );
+
+  registerChatCompletionsRoute(app, services);
+  registerEmbeddingsRoute(app, services);
+  registerModelsRoute(app, services);
+  registerAccountRoutes(app, services);
+  registerHealthRoutes(app, services);
+  return app;
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
+import type { ChatPipeline } from '../pipeline/chat-pipeline.js';
+import type { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
+import type { RoutePlanner } from '../routing/route-planner.js';
+import type { SettlementSink } from '../pipeline/pipeline-ports.js';
+import type { Store } from '../store/store.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+
+/** What the HTTP layer needs from the rest of the gateway; the composition root provides it. */
+export interface GatewayServices {
+  authenticator: ApiKeyAuthenticator;
+  chat: ChatPipeline;
+  embeddings: EmbeddingPipeline;
+  planner: () => RoutePlanner;
+  store: Store;
+  settlements: SettlementSink;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** True once shutdown began: new requests are refused, readiness fails. */
+  isShuttingDown: () => boolean;
+  bodyLimitBytes: number;
+  /** Requests being handled now; shutdown waits for it to reach zero. */
+  activity: { inFlight: number };
+}

@@ -1,0 +1,182 @@
+import {
+  GatewayError,
+  type ChatRequest,
+  type ChatResponse,
+  type StreamEvent,
+  type Usage,
+} from '../core/index.js';
+import type { Caller } from '../accounts/api-key-authenticator.js';
+import type { RoutePlanner, RouteAttempt } from '../routing/route-planner.js';
+import type { PriceBook } from '../metering/price-book.js';
+import { computeCost } from '../metering/compute-cost.js';
+import { attemptWithFailover } from './attempt-with-failover.js';
+import { admitAndPlan } from './admit-and-plan.js';
+import { buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
+import type { AdapterLookup, SettlementSink, TokenEstimator } from './pipeline-ports.js';
+import { StreamMeter } from './stream-meter.js';
+
+export interface ChatPipelineDependencies {
+  planner: () => RoutePlanner;
+  prices: () => PriceBook;
+  adapters: AdapterLookup;
+  settlements: SettlementSink;
+  estimator: TokenEstimator;
+  now?: () => number;
+}
+
+export interface CompletedChat {
+  response: ChatResponse;
+  usage: Usage;
+  cost: bigint;
+  attempts: number;
+}
+
+/** A stream the upstream accepted. Iterate `events`, then call `finish` exactly once. */
+export interface ChatStreamSession {
+  events: AsyncIterable<StreamEvent>;
+  attempts: number;
+  /** Records the request (once) and returns what it cost, for the final usage chunk. */
+  finish(ending: 'completed' | 'client_closed'): { usage: Usage | null; cost: bigint };
+}
+
+/**
+ * The request path of a chat completion: admit (key allowlist, credit) → plan routes → attempt
+ * with failover → meter → settle. Every path out of here records the request exactly once.
+ */
+export class ChatPipeline {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ChatPipelineDependencies) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async complete(caller: Caller, request: ChatRequest, context: RequestContext): Promise<CompletedChat> {
+    try {
+      const routes = this.plan(caller, request);
+      const result = await attemptWithFailover(routes, context.signal, (attempt) =>
+        this.adapter(attempt).chat(request, attempt.target, context.signal),
+      );
+      const usage = result.value.usage ?? this.estimateResponseUsage(request, result.value);
+      const cost = this.cost(usage, result.attempt.modelId);
+      this.deps.settlements.record(
+        buildSettlement(caller, context, {
+          model: result.attempt.modelId,
+          provider: result.attempt.channel.provider,
+          channel: result.attempt.channel.name,
+          status: 'success',
+          httpStatus: 200,
+          errorCode: null,
+          stream: false,
+          usage,
+          cost,
+          ttftMs: null,
+          attempts: result.attempts,
+        }, this.now()),
+      );
+      return { response: result.value, usage, cost, attempts: result.attempts };
+    } catch (error) {
+      this.recordFailure(caller, request, context, error, false);
+      throw error;
+    }
+  }
+
+  async openStream(caller: Caller, request: ChatRequest, context: RequestContext): Promise<ChatStreamSession> {
+    let opened;
+    try {
+      const routes = this.plan(caller, request);
+      opened = await attemptWithFailover(routes, context.signal, (attempt) =>
+        this.adapter(attempt).chatStream(request, attempt.target, context.signal),
+      );
+    } catch (error) {
+      this.recordFailure(caller, request, context, error, true);
+      throw error;
+    }
+    const meter = new StreamMeter(this.now);
+    const { attempt, attempts } = opened;
+    let finished = false;
+    const finish = (ending: 'completed' | 'client_closed') => {
+      if (finished) throw new Error('stream already settled');
+      finished = true;
+      let usage = meter.usage();
+      if (!usage && meter.producedOutput) {
+        // The upstream sent no usage (cut off, or a client that left): count what was produced.
+        usage = {
+          inputTokens: this.deps.estimator.estimatePromptTokens(request),
+          cachedInputTokens: 0,
+          cacheWriteTokens: 0,
+          outputTokens: this.deps.estimator.countTextTokens(meter.generatedText()),
+          reasoningTokens: 0,
+          source: 'estimated',
+        };
+      }
+      const cost = usage ? this.cost(usage, attempt.modelId) : 0n;
+      const failed = meter.error !== null;
+      const status = ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success';
+      this.deps.settlements.record(
+        buildSettlement(caller, context, {
+          model: attempt.modelId,
+          provider: attempt.channel.provider,
+          channel: attempt.channel.name,
+          status,
+          httpStatus: ending === 'client_closed' ? 499 : 200,
+          errorCode: failed ? meter.error!.error.code : null,
+          stream: true,
+          usage,
+          cost,
+          ttftMs: meter.firstTokenAt === null ? null : meter.firstTokenAt - context.startedAt,
+          attempts,
+        }, this.now()),
+      );
+      return { usage, cost };
+    };
+    return { events: metered(opened.value.events, meter), attempts, finish };
+  }
+
+  /** Fallback models are tried after every channel of the model before them has failed. */
+  private plan(caller: Caller, request: ChatRequest): RouteAttempt[] {
+    return admitAndPlan(this.deps, caller, [request.model, ...(request.fallbackModels ?? [])]);
+  }
+
+  private adapter(attempt: RouteAttempt) {
+    const adapter = this.deps.adapters.adapterFor(attempt.channel.provider);
+    if (!adapter) {
+      throw new GatewayError('upstream_error', `No adapter is registered for provider '${attempt.channel.provider}'.`, {
+        retryElsewhere: true,
+      });
+    }
+    return adapter;
+  }
+
+  /** Each model is billed at its own price (a fallback model may cost more or less). */
+  private cost(usage: Usage, modelId: string): bigint {
+    const price = this.deps.prices().priceFor(modelId);
+    return price ? computeCost(usage, price) : 0n;
+  }
+
+  private estimateResponseUsage(request: ChatRequest, response: ChatResponse): Usage {
+    const text = response.choices
+      .flatMap((choice) => choice.content)
+      .map((part) => (part.type === 'text' || part.type === 'reasoning' ? part.text : part.type === 'tool_call' ? part.name + part.arguments : ''))
+      .join('');
+    return {
+      inputTokens: this.deps.estimator.estimatePromptTokens(request),
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: this.deps.estimator.countTextTokens(text),
+      reasoningTokens: 0,
+      source: 'estimated',
+    };
+  }
+
+  private recordFailure(caller: Caller, request: ChatRequest, context: RequestContext, error: unknown, stream: boolean): void {
+    const facts = failureFacts(request.model, error, stream, context.signal.aborted);
+    this.deps.settlements.record(buildSettlement(caller, context, facts, this.now()));
+  }
+}
+
+async function* metered(events: AsyncIterable<StreamEvent>, meter: StreamMeter): AsyncGenerator<StreamEvent> {
+  for await (const event of events) {
+    meter.observe(event);
+    yield event;
+  }
+}

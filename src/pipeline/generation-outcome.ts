@@ -1,0 +1,74 @@
+import { isGatewayError } from '../core/index.js';
+import type { Usage } from '../core/index.js';
+import type { GenerationRecord, GenerationStatus, Settlement } from '../store/store.js';
+import type { Caller } from '../accounts/api-key-authenticator.js';
+
+export interface RequestContext {
+  generationId: string;
+  /** Which inbound endpoint, e.g. `/v1/chat/completions`. */
+  endpoint: string;
+  startedAt: number;
+  signal: AbortSignal;
+}
+
+export interface OutcomeFacts {
+  model: string;
+  provider: string | null;
+  channel: string | null;
+  status: GenerationStatus;
+  httpStatus: number;
+  errorCode: string | null;
+  stream: boolean;
+  usage: Usage | null;
+  cost: bigint;
+  ttftMs: number | null;
+  attempts: number;
+}
+
+/** The settlement of one finished request: the record to log and the amount to charge. */
+export function buildSettlement(caller: Caller, context: RequestContext, facts: OutcomeFacts, now: number): Settlement {
+  const usage = facts.usage;
+  const generation: GenerationRecord = {
+    id: context.generationId,
+    accountId: caller.account.id,
+    keyId: caller.key.id,
+    model: facts.model,
+    provider: facts.provider,
+    channel: facts.channel,
+    endpoint: context.endpoint,
+    status: facts.status,
+    httpStatus: facts.httpStatus,
+    errorCode: facts.errorCode,
+    stream: facts.stream,
+    promptTokens: usage?.inputTokens ?? 0,
+    completionTokens: usage?.outputTokens ?? 0,
+    cachedTokens: usage?.cachedInputTokens ?? 0,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+    reasoningTokens: usage?.reasoningTokens ?? 0,
+    usageEstimated: usage?.source === 'estimated',
+    cost: facts.cost,
+    latencyMs: now - context.startedAt,
+    ttftMs: facts.ttftMs,
+    attempts: facts.attempts,
+    createdAt: context.startedAt,
+  };
+  return { generation, charge: facts.cost };
+}
+
+/** The facts of a request that failed before any output: nothing is charged. */
+export function failureFacts(model: string, error: unknown, stream: boolean, cancelled: boolean): OutcomeFacts {
+  const gatewayError = isGatewayError(error) ? error : null;
+  return {
+    model,
+    provider: null,
+    channel: null,
+    status: cancelled ? 'cancelled' : 'error',
+    httpStatus: gatewayError?.status ?? 500,
+    errorCode: gatewayError?.code ?? 'internal_error',
+    stream,
+    usage: null,
+    cost: 0n,
+    ttftMs: null,
+    attempts: gatewayError?.details.attempts ?? 0,
+  };
+}

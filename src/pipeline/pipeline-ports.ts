@@ -1,0 +1,27 @@
+import type { ChatRequest, ProviderAdapter } from '../core/index.js';
+import type { Settlement } from '../store/store.js';
+
+/** Per-token prices of one model, in money units (see `metering/money.ts`). */
+export interface ModelPriceLike {
+  input: bigint;
+  output: bigint;
+}
+
+/** The narrow views of other modules that the request pipeline needs. */
+export interface SettlementSink {
+  /** Makes the settlement durable before returning (journal), then stores it in the background. */
+  record(settlement: Settlement): void;
+  /** Charges recorded but not yet in the store, per account. */
+  pendingCharges(accountId: string): bigint;
+  /** Writes everything recorded so far to the store. */
+  flush(): Promise<void>;
+}
+
+export interface TokenEstimator {
+  estimatePromptTokens(request: ChatRequest): number;
+  countTextTokens(text: string): number;
+}
+
+export interface AdapterLookup {
+  adapterFor(providerId: string): ProviderAdapter | undefined;
+}

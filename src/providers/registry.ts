@@ -1,0 +1,48 @@
+import type { ProviderAdapter, ProviderDefinition } from '../core/index.js';
+import { demoProvider } from './demo/index.js';
+import { openaiProvider } from './openai/index.js';
+import { openaiCompatibleProvider } from './openai-compatible/index.js';
+import { deepseekProvider } from './deepseek/index.js';
+import { groqProvider } from './groq/index.js';
+import { mistralProvider } from './mistral/index.js';
+import { openrouterProvider } from './openrouter/index.js';
+import { togetherProvider } from './together/index.js';
+import { xaiProvider } from './xai/index.js';
+
+/** Every provider the gateway can reach: adding one is a folder plus a line here. */
+export const providerDefinitions: readonly ProviderDefinition[] = [
+  demoProvider,
+  openaiProvider,
+  openaiCompatibleProvider,
+  deepseekProvider,
+  groqProvider,
+  mistralProvider,
+  openrouterProvider,
+  togetherProvider,
+  xaiProvider,
+];
+
+/** Looks adapters up by provider id, creating each once. */
+export class ProviderRegistry {
+  private readonly definitionsById = new Map(providerDefinitions.map((definition) => [definition.id, definition]));
+  private readonly adapters = new Map<string, ProviderAdapter>();
+
+  definitions(): readonly ProviderDefinition[] {
+    return providerDefinitions;
+  }
+
+  byId(): ReadonlyMap<string, ProviderDefinition> {
+    return this.definitionsById;
+  }
+
+  adapterFor(providerId: string): ProviderAdapter | undefined {
+    let adapter = this.adapters.get(providerId);
+    if (!adapter) {
+      const definition = this.definitionsById.get(providerId);
+      if (!definition) return undefined;
+      adapter = definition.create();
+      this.adapters.set(providerId, adapter);
+    }
+    return adapter;
+  }
+}
