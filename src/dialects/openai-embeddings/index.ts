@@ -1,0 +1,2 @@
+export { decodeEmbeddingRequest } from './decode-embedding-request.js';
+export { encodeEmbeddingResponse, type OpenAIEmbeddingList } from './encode-embedding-response.js';

@@ -1,0 +1,65 @@
+/** Opens the store that `DATABASE_URL` names (SQLite by default), ready for `migrate()`. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database-schema.js';
+import { describeDatabaseUrl, parseDatabaseUrl } from './database-url.js';
+import { KyselyStore } from './kysely-store.js';
+import type { Store } from './store.js';
+
+export { describeDatabaseUrl, parseDatabaseUrl, type DatabaseLocation } from './database-url.js';
+
+export interface OpenStoreOptions {
+  /** `postgres://…`, `postgresql://…` or `sqlite:PATH`; undefined for `sqlite:<dataDir>/switchyard.db`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Errors of idle PostgreSQL connections (e.g. the server restarted); a process warning if unset. */
+  onPoolError?: (error: Error) => void;
+}
+
+/** Opens the store; does not migrate (call `migrate()`). */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const location = parseDatabaseUrl(options.databaseUrl, options.dataDir);
+  if (location.dialect === 'postgres') {
+    return new KyselyStore(openPostgresDatabase(location.connectionString, options.onPoolError), 'postgres');
+  }
+  return new KyselyStore(openSqliteDatabase(location.filename), 'sqlite');
+}
+
+/** A Kysely over a better-sqlite3 file (parent folders created), with the pragmas the store relies on. */
+export function openSqliteDatabase(filename: string): Kysely<Database> {
+  if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
+  const database = new SqliteDatabase(filename);
+  try {
+    // Every INTEGER comes back as a bigint, so money near 2^63 stays exact.
+    database.defaultSafeIntegers(true);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+/** A Kysely over a pg pool. int8 values arrive as strings and are converted by the store. */
+export function openPostgresDatabase(
+  connectionString: string,
+  onPoolError: (error: Error) => void = warnOfPoolError,
+): Kysely<Database> {
+  // A URL that does not parse would otherwise fail later with an error that carries the raw input.
+  if (!URL.canParse(connectionString)) {
+    throw new Error(`DATABASE_URL is not a valid URL: ${describeDatabaseUrl(connectionString)}`);
+  }
+  const pool = new pg.Pool({ connectionString });
+  pool.on('error', onPoolError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function warnOfPoolError(error: Error): void {
+  process.emitWarning(`idle PostgreSQL connection failed: ${error.message}`);
+}
