@@ -8,7 +8,7 @@ import { ChatPipeline } from '../pipeline/chat-pipeline.js';
 import { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import { SettlementWriter } from '../metering/settlement-writer.js';
 import { SettlementJournal, journalDirectory } from '../metering/settlement-journal.js';
-import { countTextTokens, estimatePromptTokens } from '../metering/estimate-tokens.js';
+import { preloadTokenizer } from '../metering/estimate-tokens.js';
 import { createHttpServer } from '../http/create-http-server.js';
 import type { GatewayServices } from '../http/gateway-services.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -70,13 +70,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const authenticator = new ApiKeyAuthenticator(store);
   authenticator.start();
 
+  // The tokenizer takes a moment to load: pay it at start, not on the first unmetered request.
+  preloadTokenizer();
   const metrics = new GatewayMetrics({ collectDefaults: true });
-  const estimator = { estimatePromptTokens, countTextTokens };
   const planning = { planner: () => routing.planner, prices: () => routing.prices, settlements };
   let shuttingDown = false;
   const services: GatewayServices = {
     authenticator,
-    chat: new ChatPipeline({ ...planning, adapters: providers, estimator }),
+    chat: new ChatPipeline({ ...planning, adapters: providers }),
     embeddings: new EmbeddingPipeline({ ...planning, adapters: providers }),
     planner: () => routing.planner,
     store,

@@ -12,7 +12,8 @@ import { computeCost } from '../metering/compute-cost.js';
 import { attemptWithFailover } from './attempt-with-failover.js';
 import { admitAndPlan } from './admit-and-plan.js';
 import { buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
-import type { AdapterLookup, SettlementSink, TokenEstimator } from './pipeline-ports.js';
+import type { AdapterLookup, SettlementSink } from './pipeline-ports.js';
+import { StreamUsageCounter } from '../metering/stream-usage-counter.js';
 import { StreamMeter } from './stream-meter.js';
 
 export interface ChatPipelineDependencies {
@@ -20,7 +21,6 @@ export interface ChatPipelineDependencies {
   prices: () => PriceBook;
   adapters: AdapterLookup;
   settlements: SettlementSink;
-  estimator: TokenEstimator;
   now?: () => number;
 }
 
@@ -91,24 +91,14 @@ export class ChatPipeline {
       this.recordFailure(caller, request, context, error, true);
       throw error;
     }
-    const meter = new StreamMeter(this.now);
+    const meter = new StreamMeter(request, this.now);
     const { attempt, attempts } = opened;
     let finished = false;
     const finish = (ending: 'completed' | 'client_closed') => {
       if (finished) throw new Error('stream already settled');
       finished = true;
-      let usage = meter.usage();
-      if (!usage && meter.producedOutput) {
-        // The upstream sent no usage (cut off, or a client that left): count what was produced.
-        usage = {
-          inputTokens: this.deps.estimator.estimatePromptTokens(request),
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens: this.deps.estimator.countTextTokens(meter.generatedText()),
-          reasoningTokens: 0,
-          source: 'estimated',
-        };
-      }
+      // Without upstream usage (cut off, or a client that left) the produced text is counted.
+      const usage = meter.usage();
       const cost = usage ? this.cost(usage, attempt.modelId) : 0n;
       const failed = meter.error !== null;
       const status = ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success';
@@ -154,18 +144,13 @@ export class ChatPipeline {
   }
 
   private estimateResponseUsage(request: ChatRequest, response: ChatResponse): Usage {
-    const text = response.choices
-      .flatMap((choice) => choice.content)
-      .map((part) => (part.type === 'text' || part.type === 'reasoning' ? part.text : part.type === 'tool_call' ? part.name + part.arguments : ''))
-      .join('');
-    return {
-      inputTokens: this.deps.estimator.estimatePromptTokens(request),
-      cachedInputTokens: 0,
-      cacheWriteTokens: 0,
-      outputTokens: this.deps.estimator.countTextTokens(text),
-      reasoningTokens: 0,
-      source: 'estimated',
-    };
+    const counter = new StreamUsageCounter(request);
+    for (const part of response.choices.flatMap((choice) => choice.content)) {
+      if (part.type === 'text') counter.addOutputText(part.text);
+      else if (part.type === 'reasoning') counter.addReasoningText(part.text);
+      else if (part.type === 'tool_call') counter.addOutputText(part.name + part.arguments);
+    }
+    return counter.finish();
   }
 
   private recordFailure(caller: Caller, request: ChatRequest, context: RequestContext, error: unknown, stream: boolean): void {

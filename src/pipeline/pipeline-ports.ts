@@ -1,11 +1,5 @@
-import type { ChatRequest, ProviderAdapter } from '../core/index.js';
+import type { ProviderAdapter } from '../core/index.js';
 import type { Settlement } from '../store/store.js';
-
-/** Per-token prices of one model, in money units (see `metering/money.ts`). */
-export interface ModelPriceLike {
-  input: bigint;
-  output: bigint;
-}
 
 /** The narrow views of other modules that the request pipeline needs. */
 export interface SettlementSink {
@@ -15,11 +9,6 @@ export interface SettlementSink {
   pendingCharges(accountId: string): bigint;
   /** Writes everything recorded so far to the store. */
   flush(): Promise<void>;
-}
-
-export interface TokenEstimator {
-  estimatePromptTokens(request: ChatRequest): number;
-  countTextTokens(text: string): number;
 }
 
 export interface AdapterLookup {

@@ -1,61 +1,38 @@
-import type { StreamEvent, Usage } from '../core/index.js';
+import type { ChatRequest, StreamEvent, Usage } from '../core/index.js';
+import { StreamUsageCounter } from '../metering/stream-usage-counter.js';
 
 /**
- * Watches a stream go by and remembers what billing needs: the upstream's usage if it sends
- * one, otherwise the generated text (to count with a tokenizer), and when the first token came.
+ * Watches a stream go by and keeps what billing and the request log need: the usage (the
+ * upstream's, else counted from the streamed text), when the first token came, and whether the
+ * stream ended in an error.
  */
 export class StreamMeter {
-  private upstreamUsage: Usage | null = null;
-  private generated: string[] = [];
+  private readonly counter: StreamUsageCounter;
   firstTokenAt: number | null = null;
-  producedOutput = false;
   error: Extract<StreamEvent, { type: 'error' }> | null = null;
-  finishReason: string | null = null;
 
-  constructor(private readonly now: () => number) {}
+  constructor(request: ChatRequest, private readonly now: () => number) {
+    this.counter = new StreamUsageCounter(request);
+  }
 
   observe(event: StreamEvent): void {
-    switch (event.type) {
-      case 'text-delta':
-      case 'reasoning-delta':
-      case 'refusal-delta':
-        this.markOutput();
-        this.generated.push(event.text);
-        break;
-      case 'tool-call-start':
-        this.markOutput();
-        this.generated.push(event.name);
-        break;
-      case 'tool-call-delta':
-        this.markOutput();
-        this.generated.push(event.argumentsDelta);
-        break;
-      case 'usage':
-        this.upstreamUsage = event.usage;
-        // The text is no longer needed for an estimate.
-        this.generated = [];
-        break;
-      case 'finish':
-        this.finishReason = event.finishReason.unified;
-        break;
-      case 'error':
-        this.error = event;
-        break;
-      default:
-        break;
-    }
+    if (this.firstTokenAt === null && isOutput(event)) this.firstTokenAt = this.now();
+    if (event.type === 'error') this.error = event;
+    this.counter.observe(event);
   }
 
+  /** The usage to bill; null when the stream produced nothing and the upstream reported nothing. */
   usage(): Usage | null {
-    return this.upstreamUsage;
+    if (!this.counter.upstreamUsage && !this.counter.producedOutput) return null;
+    return this.counter.finish();
   }
+}
 
-  generatedText(): string {
-    return this.generated.join('');
-  }
-
-  private markOutput(): void {
-    if (this.firstTokenAt === null) this.firstTokenAt = this.now();
-    this.producedOutput = true;
-  }
+function isOutput(event: StreamEvent): boolean {
+  return (
+    event.type === 'text-delta' ||
+    event.type === 'reasoning-delta' ||
+    event.type === 'refusal-delta' ||
+    event.type === 'tool-call-start'
+  );
 }

@@ -33,7 +33,7 @@ describe('SQLite connection settings', () => {
       const read = async (pragma: string) =>
         Object.values((await sql.raw<Record<string, unknown>>(`pragma ${pragma}`).execute(db)).rows[0] ?? {})[0];
       expect(await read('journal_mode')).toBe('wal');
-      expect(await read('synchronous')).toBe(1n);
+      expect(await read('synchronous')).toBe(2n);
       expect(await read('busy_timeout')).toBe(5000n);
       expect(await read('foreign_keys')).toBe(1n);
     } finally {

@@ -1,0 +1,46 @@
+/**
+ * The exact cost of one request, in money units (10^-12 USD), from its usage and our price.
+ */
+import type { Usage } from '../core/usage.js';
+import type { ModelPrice } from './price-book.js';
+
+export interface CostExtras {
+  /** Images produced (image generation), priced per image. */
+  images?: number;
+}
+
+/** A token count as a bigint: negative, fractional or non-finite upstream numbers become sane. */
+function tokenCount(value: number | undefined): bigint {
+  if (value === undefined || !Number.isFinite(value) || value <= 0) return 0n;
+  return BigInt(Math.floor(value));
+}
+
+/**
+ * cost = uncached input × input + cached × cachedInput + cache writes × cacheWrite
+ *      + output (reasoning apart when priced apart) + perRequest + images × perImage.
+ *
+ * `Usage` counts cached and cache-write tokens inside `inputTokens`, and reasoning inside
+ * `outputTokens`. An upstream that breaks this (parts larger than the total) is read so that
+ * no reported token goes uncharged and no count turns negative: the total is raised to the sum
+ * of its parts, which leaves zero uncached input (or zero non-reasoning output).
+ */
+export function computeCost(usage: Usage, price: ModelPrice, extra?: CostExtras): bigint {
+  const cached = tokenCount(usage.cachedInputTokens);
+  const cacheWrite = tokenCount(usage.cacheWriteTokens);
+  const input = bigintMax(tokenCount(usage.inputTokens), cached + cacheWrite);
+  const uncachedInput = input - cached - cacheWrite;
+
+  const reasoning = tokenCount(usage.reasoningTokens);
+  const output = bigintMax(tokenCount(usage.outputTokens), reasoning);
+
+  let cost = uncachedInput * price.input + cached * price.cachedInput + cacheWrite * price.cacheWrite;
+  if (price.reasoning === null) cost += output * price.output;
+  else cost += (output - reasoning) * price.output + reasoning * price.reasoning;
+  cost += price.perRequest;
+  cost += tokenCount(extra?.images) * price.perImage;
+  return cost;
+}
+
+function bigintMax(left: bigint, right: bigint): bigint {
+  return left > right ? left : right;
+}

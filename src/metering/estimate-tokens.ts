@@ -1,0 +1,129 @@
+/**
+ * Token counts for requests whose upstream reports no usage, with the o200k_base encoding
+ * (GPT-4o and later). For other model families this is an estimate, not their exact count.
+ *
+ * The encoding's rank table takes a few hundred milliseconds to load, so it is loaded on first
+ * use (or by `preloadTokenizer` at start-up), once, and only when some request needs it.
+ */
+import { createRequire } from 'node:module';
+import type { ChatRequest, Message, ToolDefinition } from '../core/chat-request.js';
+import type { ContentPart } from '../core/content-part.js';
+
+interface TokenEncoder {
+  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+}
+
+let encoder: TokenEncoder | null = null;
+// Text from clients may contain strings such as "<|endoftext|>"; they are counted as plain text.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+function loadEncoder(): TokenEncoder {
+  if (encoder === null) {
+    // A synchronous require keeps counting synchronous; the package maps this subpath to its
+    // CommonJS build for `require` and to the ES module build for `import`.
+    const require = createRequire(import.meta.url);
+    encoder = require('gpt-tokenizer/encoding/o200k_base') as TokenEncoder;
+  }
+  return encoder;
+}
+
+/** Loads the encoding now, so that the first estimate on a request path is not the slow one. */
+export function preloadTokenizer(): void {
+  loadEncoder();
+}
+
+export function countTextTokens(text: string): number {
+  if (text.length === 0) return 0;
+  return loadEncoder().countTokens(text, PLAIN_TEXT);
+}
+
+/**
+ * Chat framing of OpenAI's format: each message is wrapped as `<|start|>role<|message|>…<|end|>`
+ * (3 tokens around the role and content), a name adds 1, and the reply is primed with 3.
+ */
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const TOKENS_REPLY_PRIMING = 3;
+
+/**
+ * Images are counted without decoding them: 85 tokens at low detail, otherwise 765, which is
+ * what OpenAI bills for a 1024×1024 image at high detail (85 + 4 tiles × 170).
+ */
+export const IMAGE_TOKENS_LOW_DETAIL = 85;
+export const IMAGE_TOKENS_DEFAULT = 765;
+
+/** Overheads of function definitions as OpenAI renders them for GPT-4o-class models. */
+const TOOL_START = 7;
+const TOOL_PROPERTIES_START = 3;
+const TOOL_PROPERTY = 3;
+const TOOL_ENUM_START = -3;
+const TOOL_ENUM_ITEM = 3;
+const TOOLS_END = 12;
+
+function partTokens(part: ContentPart): number {
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return countTextTokens(part.text);
+    case 'image':
+      return part.detail === 'low' ? IMAGE_TOKENS_LOW_DETAIL : IMAGE_TOKENS_DEFAULT;
+    case 'tool_call':
+      return countTextTokens(part.name) + countTextTokens(part.arguments);
+    case 'tool_result':
+      return part.content.reduce((sum, inner) => sum + partTokens(inner), 0);
+  }
+}
+
+function messageTokens(message: Message): number {
+  let tokens = TOKENS_PER_MESSAGE + countTextTokens(message.role);
+  for (const part of message.content) tokens += partTokens(part);
+  if (message.name) tokens += TOKENS_PER_NAME + countTextTokens(message.name);
+  return tokens;
+}
+
+function withoutTrailingPeriod(text: string): string {
+  return text.endsWith('.') ? text.slice(0, -1) : text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function propertyTokens(name: string, schema: unknown): number {
+  if (!isRecord(schema)) return TOOL_PROPERTY + countTextTokens(name);
+  const { type, description, enum: enumValues, ...rest } = schema;
+  const typeText = typeof type === 'string' ? type : type === undefined ? '' : JSON.stringify(type);
+  const descriptionText = typeof description === 'string' ? withoutTrailingPeriod(description) : '';
+  let tokens = TOOL_PROPERTY + countTextTokens(`${name}:${typeText}:${descriptionText}`);
+  if (Array.isArray(enumValues)) {
+    tokens += TOOL_ENUM_START;
+    for (const item of enumValues) tokens += TOOL_ENUM_ITEM + countTextTokens(String(item));
+  }
+  // Nested schemas (object properties, array items) are rendered too; their JSON text is a
+  // close stand-in for the rendering OpenAI does not document.
+  if (Object.keys(rest).length > 0) tokens += countTextTokens(JSON.stringify(rest));
+  return tokens;
+}
+
+function toolTokens(tool: ToolDefinition): number {
+  let tokens = TOOL_START + countTextTokens(`${tool.name}:${withoutTrailingPeriod(tool.description ?? '')}`);
+  const properties = tool.parameters['properties'];
+  if (isRecord(properties) && Object.keys(properties).length > 0) {
+    tokens += TOOL_PROPERTIES_START;
+    for (const [name, schema] of Object.entries(properties)) tokens += propertyTokens(name, schema);
+  }
+  return tokens;
+}
+
+/** Prompt tokens of a chat request: messages with their framing, tool definitions, schema. */
+export function estimatePromptTokens(request: ChatRequest): number {
+  let tokens = TOKENS_REPLY_PRIMING;
+  for (const message of request.messages) tokens += messageTokens(message);
+  if (request.tools && request.tools.length > 0) {
+    for (const tool of request.tools) tokens += toolTokens(tool);
+    tokens += TOOLS_END;
+  }
+  const format = request.responseFormat;
+  if (format?.type === 'json_schema') tokens += countTextTokens(JSON.stringify(format.schema));
+  return tokens;
+}
