@@ -70,6 +70,21 @@ export function registerAccountCommands(program: Command, print: (line: string) 
       print(material.key);
     });
 
+  key
+    .command('revoke')
+    .description('revoke an API key by its visible prefix; prints the prefix')
+    .requiredOption('--email <email>', 'owner account')
+    .requiredOption('--prefix <prefix>', 'the key prefix shown at creation and in GET /api/key')
+    .action(async (options: { email: string; prefix: string }) => {
+      await withStore(async (store) => {
+        const account = await requireAccount(store, options.email.trim().toLowerCase());
+        const matches = (await store.listApiKeys(account.id)).filter((candidate) => candidate.prefix === options.prefix);
+        if (matches.length !== 1) throw new CommandError(`${matches.length} keys of ${options.email} have the prefix ${options.prefix}`);
+        if (!(await store.revokeApiKey(matches[0]!.id, Date.now()))) throw new CommandError('that key was revoked already');
+      });
+      print(options.prefix);
+    });
+
   const credit = program.command('credit').description('manage prepaid credit');
   credit
     .command('add')
