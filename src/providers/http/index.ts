@@ -1,0 +1,13 @@
+export { getUpstreamPool, closeUpstreamPools, destroyUpstreamPools } from './upstream-pools.js';
+export {
+  openUpstreamResponse,
+  requestUpstreamJson,
+  type UpstreamRequest,
+  type OpenedUpstreamResponse,
+  type UpstreamBody,
+} from './send-upstream-request.js';
+export { mapUpstreamHttpError, parseRetryAfter, type UpstreamHttpFailure } from './map-upstream-http-error.js';
+export { mapUpstreamTransportError, cancelledError } from './map-upstream-transport-error.js';
+export { extractUpstreamError, type UpstreamErrorInfo } from './extract-upstream-error.js';
+export { readServerSentEvents, drainInBackground, type ServerSentEvent } from './read-server-sent-events.js';
+export { scrubSecrets, secretsOfTarget } from './scrub-secrets.js';

@@ -1,0 +1,49 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
+export type ServerSentEvent = EventSourceMessage;
+
+/**
+ * Parses a byte stream of Server-Sent Events. Events are yielded in order as soon as a chunk
+ * completes them; comments and retry hints are skipped. Errors of the underlying body propagate.
+ *
+ * Takes an iterator rather than an iterable on purpose: stopping early does not close the source,
+ * so after the last event the caller can drain the rest and keep the connection reusable.
+ */
+export async function* readServerSentEvents(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+  const pending: ServerSentEvent[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  const decoder = new TextDecoder('utf-8');
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done === true) break;
+    parser.feed(decoder.decode(next.value, { stream: true }));
+    if (pending.length > 0) {
+      // Yield from a detached batch so events parsed while the consumer awaits are not lost.
+      const batch = pending.splice(0, pending.length);
+      for (const event of batch) yield event;
+    }
+  }
+  const rest = decoder.decode();
+  if (rest !== '') parser.feed(rest);
+  // An event not followed by a blank line was never completed by the server; it is not delivered.
+  for (const event of pending) yield event;
+}
+
+/**
+ * Reads what is left of a body in the background, up to a limit, so that the connection returns
+ * to the pool instead of being closed. Past the limit, `onTooLong` (closing the body) is called.
+ */
+export function drainInBackground(chunks: AsyncIterator<Uint8Array>, limitBytes: number, onTooLong: () => void): void {
+  void (async () => {
+    let total = 0;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done === true) return;
+      total += next.value.length;
+      if (total > limitBytes) {
+        onTooLong();
+        return;
+      }
+    }
+  })().catch(() => undefined);
+}

@@ -1,0 +1,108 @@
+import {
+  GatewayError,
+  type ChatRequest,
+  type ChatResponse,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
+  type OpenedStream,
+  type ProviderAdapter,
+  type UpstreamTarget,
+} from '../../core/index.js';
+import { openUpstreamResponse, requestUpstreamJson, secretsOfTarget } from '../http/index.js';
+import { buildOpenAIChatBody } from './build-openai-chat-body.js';
+import { buildOpenAIEmbeddingsBody, parseOpenAIEmbeddingsResponse } from './openai-embeddings.js';
+import { openAIDialectDefaults, type OpenAIDialectOptions } from './openai-dialect-options.js';
+import { parseOpenAIChatResponse } from './parse-openai-chat-response.js';
+import { readOpenAIEventStream } from './read-openai-event-stream.js';
+
+export const openAIDefaultBaseUrl = 'https://api.openai.com/v1';
+
+export interface OpenAIAdapterOptions {
+  /** Adapter id reported to the registry. */
+  id?: string;
+  /** Used when a target names no base URL; without one, such a target is refused. */
+  defaultBaseUrl?: string | null;
+  /** Headers every request of this provider carries (a target's own headers win). */
+  headers?: Record<string, string>;
+  /** Where the server departs from OpenAI's request format. */
+  dialect?: Partial<OpenAIDialectOptions>;
+  /** Whether the server has an Embeddings endpoint. */
+  embeddings?: boolean;
+}
+
+/** Talks OpenAI's Chat Completions and Embeddings wire format to OpenAI or any compatible server. */
+export class OpenAIAdapter implements ProviderAdapter {
+  readonly id: string;
+  readonly embed?: (request: EmbeddingRequest, target: UpstreamTarget, signal: AbortSignal) => Promise<EmbeddingResponse>;
+  private readonly defaultBaseUrl: string | null;
+  private readonly headers: Record<string, string>;
+  private readonly dialect: OpenAIDialectOptions;
+
+  constructor(options: OpenAIAdapterOptions = {}) {
+    this.id = options.id ?? 'openai';
+    this.defaultBaseUrl = options.defaultBaseUrl === undefined ? openAIDefaultBaseUrl : options.defaultBaseUrl;
+    this.headers = options.headers ?? {};
+    this.dialect = { ...openAIDialectDefaults, ...options.dialect };
+    if (options.embeddings !== false) this.embed = (request, target, signal) => this.embedOnce(request, target, signal);
+  }
+
+  async chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+    const body = buildOpenAIChatBody(request, target.upstreamModel, false, this.dialect);
+    const json = await requestUpstreamJson({
+      url: this.endpoint(target, '/chat/completions'),
+      headers: this.requestHeaders(target, 'application/json'),
+      body: JSON.stringify(body),
+      signal,
+      timeoutMs: target.timeoutMs,
+      secrets: secretsOfTarget(target),
+    });
+    return parseOpenAIChatResponse(json);
+  }
+
+  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+    const body = buildOpenAIChatBody(request, target.upstreamModel, true, this.dialect);
+    const secrets = secretsOfTarget(target);
+    const opened = await openUpstreamResponse(
+      {
+        url: this.endpoint(target, '/chat/completions'),
+        headers: this.requestHeaders(target, 'text/event-stream'),
+        body: JSON.stringify(body),
+        signal,
+        timeoutMs: target.timeoutMs,
+        secrets,
+      },
+      { streaming: true },
+    );
+    return { events: readOpenAIEventStream(opened, secrets) };
+  }
+
+  private async embedOnce(request: EmbeddingRequest, target: UpstreamTarget, signal: AbortSignal): Promise<EmbeddingResponse> {
+    const json = await requestUpstreamJson({
+      url: this.endpoint(target, '/embeddings'),
+      headers: this.requestHeaders(target, 'application/json'),
+      body: JSON.stringify(buildOpenAIEmbeddingsBody(request, target.upstreamModel)),
+      signal,
+      timeoutMs: target.timeoutMs,
+      secrets: secretsOfTarget(target),
+    });
+    return parseOpenAIEmbeddingsResponse(json, target.upstreamModel);
+  }
+
+  private endpoint(target: UpstreamTarget, path: string): string {
+    const base = target.baseUrl.trim() || this.defaultBaseUrl;
+    if (!base) {
+      throw new GatewayError('internal_error', `Channel ${target.channelName} has no base URL`, { retryElsewhere: true });
+    }
+    return base.replace(/\/+$/, '') + path;
+  }
+
+  /** Names are lower-cased so a channel's own header replaces ours instead of doubling it. */
+  private requestHeaders(target: UpstreamTarget, accept: string): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept };
+    // Local servers often need no credential at all.
+    if (target.apiKey !== '') headers.authorization = `Bearer ${target.apiKey}`;
+    for (const [name, value] of Object.entries(this.headers)) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(target.headers)) headers[name.toLowerCase()] = value;
+    return headers;
+  }
+}
