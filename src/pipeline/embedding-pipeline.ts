@@ -1,6 +1,7 @@
 import { GatewayError, type EmbeddingRequest, type EmbeddingResponse, type Usage } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import { computeCost } from '../metering/compute-cost.js';
+import { countTextTokens } from '../metering/estimate-tokens.js';
 import { attemptWithFailover } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies } from './admit-and-plan.js';
 import { buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
@@ -38,7 +39,7 @@ export class EmbeddingPipeline {
         return adapter.embed(request, attempt.target, context.signal);
       });
       const usage: Usage = {
-        inputTokens: result.value.usage.inputTokens,
+        inputTokens: result.value.usage.source === 'upstream' ? result.value.usage.inputTokens : countInputTokens(request),
         cachedInputTokens: 0,
         cacheWriteTokens: 0,
         outputTokens: 0,
@@ -68,4 +69,11 @@ export class EmbeddingPipeline {
       throw error;
     }
   }
+}
+
+/** Tokens of the input when the upstream reported none: text is counted, token arrays are their length. */
+function countInputTokens(request: EmbeddingRequest): number {
+  let total = 0;
+  for (const item of request.input) total += typeof item === 'string' ? countTextTokens(item) : item.length;
+  return total;
 }
