@@ -64,6 +64,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const settlements = new SettlementWriter({
     store,
     journal,
+    ...(env.SWITCHYARD_SETTLEMENT_FLUSH_MS ? { flushIntervalMs: Number(env.SWITCHYARD_SETTLEMENT_FLUSH_MS) } : {}),
     onError: (error) => logger.error({ err: error }, 'settlement store write failed; will retry'),
   });
   await settlements.start();
