@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ConfigManager, readServerSettings, type ServerSettings } from '../config/index.js';
+import { ConfigError, ConfigManager, loadOrCreateSecret, readServerSettings, type ServerSettings } from '../config/index.js';
+import { parseDatabaseUrl } from '../store/database-url.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
@@ -28,6 +29,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   url: string;
+  /** Master secret: encrypts upstream credentials at rest and signs sessions. */
+  secret: string;
   port: number;
   settings: ServerSettings;
   config: ConfigManager;
@@ -53,6 +56,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     routing = buildRoutingState(next, providers.byId());
   });
 
+  const secret = resolveSecret(settings, dataDir);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir });
   await store.migrate();
   const admin = await bootstrapAdmin(store, settings.adminEmail, settings.adminPassword);
@@ -133,9 +137,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }
   }
 
-  return { url, port, settings, config, store, services, admin, close };
+  return { url, secret, port, settings, config, store, services, admin, close };
 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The master secret: from SWITCHYARD_SECRET, or generated once into the data folder. Several
+ * instances share a PostgreSQL database, so there it must be given: a secret generated per
+ * machine would differ between them.
+ */
+function resolveSecret(settings: ServerSettings, dataDir: string): string {
+  if (settings.secret) return settings.secret;
+  if (parseDatabaseUrl(settings.databaseUrl, dataDir).dialect === 'postgres') {
+    throw new ConfigError('SWITCHYARD_SECRET is required with a PostgreSQL DATABASE_URL');
+  }
+  return loadOrCreateSecret(dataDir);
 }
