@@ -11,7 +11,7 @@ import type { PriceBook } from '../metering/price-book.js';
 import { computeCost } from '../metering/compute-cost.js';
 import { attemptWithFailover } from './attempt-with-failover.js';
 import { admitAndPlan } from './admit-and-plan.js';
-import { buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
+import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup, SettlementSink } from './pipeline-ports.js';
 import { StreamUsageCounter } from '../metering/stream-usage-counter.js';
 import { StreamMeter } from './stream-meter.js';
@@ -58,21 +58,7 @@ export class ChatPipeline {
       );
       const usage = result.value.usage ?? this.estimateResponseUsage(request, result.value);
       const cost = this.cost(usage, result.attempt.modelId);
-      this.deps.settlements.record(
-        buildSettlement(caller, context, {
-          model: result.attempt.modelId,
-          provider: result.attempt.channel.provider,
-          channel: result.attempt.channel.name,
-          status: 'success',
-          httpStatus: 200,
-          errorCode: null,
-          stream: false,
-          usage,
-          cost,
-          ttftMs: null,
-          attempts: result.attempts,
-        }, this.now()),
-      );
+      this.deps.settlements.record(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now()));
       return { response: result.value, usage, cost, attempts: result.attempts };
     } catch (error) {
       this.recordFailure(caller, request, context, error, false);
@@ -92,34 +78,25 @@ export class ChatPipeline {
       throw error;
     }
     const meter = new StreamMeter(request, this.now);
-    const { attempt, attempts } = opened;
     let finished = false;
     const finish = (ending: 'completed' | 'client_closed') => {
       if (finished) throw new Error('stream already settled');
       finished = true;
       // Without upstream usage (cut off, or a client that left) the produced text is counted.
       const usage = meter.usage();
-      const cost = usage ? this.cost(usage, attempt.modelId) : 0n;
+      const cost = usage ? this.cost(usage, opened.attempt.modelId) : 0n;
       const failed = meter.error !== null;
-      const status = ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success';
-      this.deps.settlements.record(
-        buildSettlement(caller, context, {
-          model: attempt.modelId,
-          provider: attempt.channel.provider,
-          channel: attempt.channel.name,
-          status,
-          httpStatus: ending === 'client_closed' ? 499 : 200,
-          errorCode: failed ? meter.error!.error.code : null,
-          stream: true,
-          usage,
-          cost,
-          ttftMs: meter.firstTokenAt === null ? null : meter.firstTokenAt - context.startedAt,
-          attempts,
-        }, this.now()),
-      );
+      const facts = answeredFacts(opened, usage, cost, {
+        status: ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success',
+        httpStatus: ending === 'client_closed' ? 499 : 200,
+        errorCode: meter.error?.error.code ?? null,
+        stream: true,
+        ttftMs: meter.firstTokenAt === null ? null : meter.firstTokenAt - context.startedAt,
+      });
+      this.deps.settlements.record(buildSettlement(caller, context, facts, this.now()));
       return { usage, cost };
     };
-    return { events: metered(opened.value.events, meter), attempts, finish };
+    return { events: metered(opened.value.events, meter), attempts: opened.attempts, finish };
   }
 
   /** Fallback models are tried after every channel of the model before them has failed. */

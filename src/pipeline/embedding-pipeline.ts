@@ -4,7 +4,7 @@ import { computeCost } from '../metering/compute-cost.js';
 import { countTextTokens } from '../metering/estimate-tokens.js';
 import { attemptWithFailover } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies } from './admit-and-plan.js';
-import { buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
+import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup } from './pipeline-ports.js';
 
 export interface EmbeddingPipelineDependencies extends PlanningDependencies {
@@ -48,19 +48,7 @@ export class EmbeddingPipeline {
       };
       const price = this.deps.prices().priceFor(result.attempt.modelId);
       const cost = price ? computeCost(usage, price) : 0n;
-      const settlement = buildSettlement(caller, context, {
-        model: result.attempt.modelId,
-        provider: result.attempt.channel.provider,
-        channel: result.attempt.channel.name,
-        status: 'success',
-        httpStatus: 200,
-        errorCode: null,
-        stream: false,
-        usage,
-        cost,
-        ttftMs: null,
-        attempts: result.attempts,
-      }, this.now());
+      const settlement = buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now());
       this.deps.settlements.record(settlement);
       return { response: result.value, cost, attempts: result.attempts };
     } catch (error) {

@@ -1,4 +1,5 @@
 import { isGatewayError } from '../core/index.js';
+import type { RouteAttempt } from '../routing/route-planner.js';
 import type { Usage } from '../core/index.js';
 import type { GenerationRecord, GenerationStatus, Settlement } from '../store/store.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
@@ -70,5 +71,28 @@ export function failureFacts(model: string, error: unknown, stream: boolean, can
     cost: 0n,
     ttftMs: null,
     attempts: gatewayError?.details.attempts ?? 0,
+  };
+}
+
+/** The facts of a request a channel answered; `overrides` for streams that ended otherwise. */
+export function answeredFacts(
+  answered: { attempt: RouteAttempt; attempts: number },
+  usage: Usage | null,
+  cost: bigint,
+  overrides: Partial<Pick<OutcomeFacts, 'status' | 'httpStatus' | 'errorCode' | 'stream' | 'ttftMs'>> = {},
+): OutcomeFacts {
+  return {
+    model: answered.attempt.modelId,
+    provider: answered.attempt.channel.provider,
+    channel: answered.attempt.channel.name,
+    status: 'success',
+    httpStatus: 200,
+    errorCode: null,
+    stream: false,
+    ttftMs: null,
+    ...overrides,
+    usage,
+    cost,
+    attempts: answered.attempts,
   };
 }
