@@ -6,6 +6,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
 import { ChatPipeline } from '../pipeline/chat-pipeline.js';
+import type { AttemptFailureListener } from '../pipeline/attempt-with-failover.js';
 import { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import { SettlementWriter } from '../metering/settlement-writer.js';
 import { SettlementJournal, journalDirectory } from '../metering/settlement-journal.js';
@@ -78,7 +79,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   // The tokenizer takes a moment to load: pay it at start, not on the first unmetered request.
   preloadTokenizer();
   const metrics = new GatewayMetrics({ collectDefaults: true });
-  const planning = { planner: () => routing.planner, prices: () => routing.prices, settlements };
+  // Adapters scrub credentials from their messages, so an attempt's error is safe to log.
+  const onAttemptFailure: AttemptFailureListener = (attempt, error) =>
+    logger.warn(
+      { channel: attempt.channel.name, model: attempt.modelId, code: error.code, upstreamStatus: error.details.upstreamStatus, retryElsewhere: error.retryElsewhere },
+      `upstream attempt failed: ${error.message}`,
+    );
+  const planning = { planner: () => routing.planner, prices: () => routing.prices, settlements, onAttemptFailure };
   let shuttingDown = false;
   const services: GatewayServices = {
     authenticator,

@@ -1,6 +1,8 @@
 import { GatewayError, isGatewayError } from '../core/index.js';
 import type { RouteAttempt } from '../routing/route-planner.js';
 
+export type AttemptFailureListener = (attempt: RouteAttempt, error: GatewayError) => void;
+
 export interface FailoverResult<T> {
   value: T;
   attempt: RouteAttempt;
@@ -16,7 +18,7 @@ export async function attemptWithFailover<T>(
   routes: RouteAttempt[],
   signal: AbortSignal,
   run: (attempt: RouteAttempt) => Promise<T>,
-  onFailure?: (attempt: RouteAttempt, error: GatewayError) => void,
+  onFailure?: AttemptFailureListener,
 ): Promise<FailoverResult<T>> {
   let attempts = 0;
   let lastError: GatewayError | undefined;

@@ -9,7 +9,7 @@ import type { Caller } from '../accounts/api-key-authenticator.js';
 import type { RoutePlanner, RouteAttempt } from '../routing/route-planner.js';
 import type { PriceBook } from '../metering/price-book.js';
 import { computeCost } from '../metering/compute-cost.js';
-import { attemptWithFailover } from './attempt-with-failover.js';
+import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan } from './admit-and-plan.js';
 import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup, SettlementSink } from './pipeline-ports.js';
@@ -21,6 +21,8 @@ export interface ChatPipelineDependencies {
   prices: () => PriceBook;
   adapters: AdapterLookup;
   settlements: SettlementSink;
+  /** Told of each failed upstream attempt (failover continues or gives up after it). */
+  onAttemptFailure?: AttemptFailureListener;
   now?: () => number;
 }
 
@@ -53,8 +55,11 @@ export class ChatPipeline {
   async complete(caller: Caller, request: ChatRequest, context: RequestContext): Promise<CompletedChat> {
     try {
       const routes = this.plan(caller, request);
-      const result = await attemptWithFailover(routes, context.signal, (attempt) =>
-        this.adapter(attempt).chat(request, attempt.target, context.signal),
+      const result = await attemptWithFailover(
+        routes,
+        context.signal,
+        (attempt) => this.adapter(attempt).chat(request, attempt.target, context.signal),
+        this.deps.onAttemptFailure,
       );
       const usage = result.value.usage ?? this.estimateResponseUsage(request, result.value);
       const cost = this.cost(usage, result.attempt.modelId);
@@ -70,8 +75,11 @@ export class ChatPipeline {
     let opened;
     try {
       const routes = this.plan(caller, request);
-      opened = await attemptWithFailover(routes, context.signal, (attempt) =>
-        this.adapter(attempt).chatStream(request, attempt.target, context.signal),
+      opened = await attemptWithFailover(
+        routes,
+        context.signal,
+        (attempt) => this.adapter(attempt).chatStream(request, attempt.target, context.signal),
+        this.deps.onAttemptFailure,
       );
     } catch (error) {
       this.recordFailure(caller, request, context, error, true);

@@ -2,13 +2,14 @@ import { GatewayError, type EmbeddingRequest, type EmbeddingResponse, type Usage
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import { computeCost } from '../metering/compute-cost.js';
 import { countTextTokens } from '../metering/estimate-tokens.js';
-import { attemptWithFailover } from './attempt-with-failover.js';
+import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies } from './admit-and-plan.js';
 import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup } from './pipeline-ports.js';
 
 export interface EmbeddingPipelineDependencies extends PlanningDependencies {
   adapters: AdapterLookup;
+  onAttemptFailure?: AttemptFailureListener;
   now?: () => number;
 }
 
@@ -37,7 +38,7 @@ export class EmbeddingPipeline {
           });
         }
         return adapter.embed(request, attempt.target, context.signal);
-      });
+      }, this.deps.onAttemptFailure);
       const usage: Usage = {
         inputTokens: result.value.usage.source === 'upstream' ? result.value.usage.inputTokens : countInputTokens(request),
         cachedInputTokens: 0,
