@@ -1,0 +1,46 @@
+// Child side of the bench process protocol: a child announces its listening port over IPC and
+// answers CPU usage queries, so the parent can attribute CPU time to exactly this process.
+
+/**
+ * @param {import('node:http').Server} server a listening server
+ */
+export function announceReady(server) {
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  if (typeof process.send === 'function') {
+    process.on('message', (message) => {
+      if (message && typeof message === 'object' && message.type === 'cpu-usage') {
+        process.send?.({ type: 'cpu-usage', id: message.id, usage: process.cpuUsage() });
+      }
+    });
+    // The parent going away must not leave this process behind.
+    process.on('disconnect', () => process.exit(0));
+    process.send({ type: 'ready', port });
+  } else {
+    process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.on(signal, () => {
+      server.closeAllConnections?.();
+      process.exit(0);
+    });
+  }
+}
+
+/** Port from `--port N` or `PORT`, else 0 (any free port). */
+export function requestedPort() {
+  const index = process.argv.indexOf('--port');
+  const raw = index >= 0 ? process.argv[index + 1] : process.env.PORT;
+  const port = Number(raw ?? 0);
+  return Number.isInteger(port) && port >= 0 ? port : 0;
+}
+
+/** Upstream origin the proxies forward to. */
+export function upstreamOrigin() {
+  const origin = process.env.UPSTREAM_ORIGIN;
+  if (!origin) {
+    process.stderr.write('UPSTREAM_ORIGIN is required (e.g. http://127.0.0.1:9000)\n');
+    process.exit(2);
+  }
+  return origin;
+}

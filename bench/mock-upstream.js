@@ -1,0 +1,11 @@
+// Runs the bench's mock OpenAI upstream on 127.0.0.1, as a child of a bench script (port reported
+// over IPC) or by hand: `node bench/mock-upstream.js --port 9000`.
+// Env: MOCK_STREAM_CHUNKS (default 20), MOCK_CHUNK_INTERVAL_MS (default 0).
+import { announceReady, requestedPort } from './lib/child-ready.js';
+import { createMockOpenAIUpstream } from './lib/mock-openai-upstream.js';
+
+const server = createMockOpenAIUpstream({
+  streamChunks: Number(process.env.MOCK_STREAM_CHUNKS ?? 20),
+  chunkIntervalMs: Number(process.env.MOCK_CHUNK_INTERVAL_MS ?? 0),
+});
+server.listen(requestedPort(), '127.0.0.1', () => announceReady(server));
