@@ -9,7 +9,7 @@ export async function runServe(): Promise<void> {
     if (gateway.admin.generatedPassword) {
       lines.push(`Admin password (shown once): ${gateway.admin.generatedPassword}`);
     }
-    lines.push(`Log in at ${gateway.url}/ , or create an API key: npx switchyard key create --email ${gateway.admin.email}`);
+    lines.push(`Create an API key for it: npx switchyard key create --email ${gateway.admin.email}`);
   }
   lines.push(`Try it: curl ${gateway.url}/v1/chat/completions -H "Authorization: Bearer $KEY" -d '{"model":"demo/echo","messages":[{"role":"user","content":"Hello"}]}'`);
   process.stdout.write(`${lines.join('\n')}\n`);
