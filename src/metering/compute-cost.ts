@@ -17,7 +17,8 @@ function tokenCount(value: number | undefined): bigint {
 
 /**
  * cost = uncached input × input + cached × cachedInput + cache writes × cacheWrite
- *      + output (reasoning apart when priced apart) + perRequest + images × perImage.
+ *      + output (reasoning apart when priced apart) + perRequest + images × perImage,
+ * where the token prices are those of the highest long-context tier the prompt exceeds.
  *
  * `Usage` counts cached and cache-write tokens inside `inputTokens`, and reasoning inside
  * `outputTokens`. An upstream that breaks this (parts larger than the total) is read so that
@@ -33,12 +34,23 @@ export function computeCost(usage: Usage, price: ModelPrice, extra?: CostExtras)
   const reasoning = tokenCount(usage.reasoningTokens);
   const output = bigintMax(tokenCount(usage.outputTokens), reasoning);
 
-  let cost = uncachedInput * price.input + cached * price.cachedInput + cacheWrite * price.cacheWrite;
-  if (price.reasoning === null) cost += output * price.output;
-  else cost += (output - reasoning) * price.output + reasoning * price.reasoning;
+  const tokens = tierFor(price, input);
+  let cost = uncachedInput * tokens.input + cached * tokens.cachedInput + cacheWrite * tokens.cacheWrite;
+  if (price.reasoning === null) cost += output * tokens.output;
+  else cost += (output - reasoning) * tokens.output + reasoning * price.reasoning;
   cost += price.perRequest;
   cost += tokenCount(extra?.images) * price.perImage;
   return cost;
+}
+
+/** The token prices for a prompt of `inputTokens`: the highest tier it exceeds, else the base. */
+function tierFor(price: ModelPrice, inputTokens: bigint): Pick<ModelPrice, 'input' | 'output' | 'cachedInput' | 'cacheWrite'> {
+  let chosen: Pick<ModelPrice, 'input' | 'output' | 'cachedInput' | 'cacheWrite'> = price;
+  for (const tier of price.tiers) {
+    if (inputTokens > BigInt(tier.aboveInputTokens)) chosen = tier;
+    else break;
+  }
+  return chosen;
 }
 
 function bigintMax(left: bigint, right: bigint): bigint {

@@ -17,6 +17,17 @@ export interface ModelPrice {
   reasoning: bigint | null;
   perRequest: bigint;
   perImage: bigint;
+  /** Long-context tiers, ascending: above a prompt size, these token prices replace the base ones. */
+  tiers: PriceTier[];
+}
+
+/** Token prices (units per token) that apply when a prompt has more than `aboveInputTokens`. */
+export interface PriceTier {
+  aboveInputTokens: number;
+  input: bigint;
+  output: bigint;
+  cachedInput: bigint;
+  cacheWrite: bigint;
 }
 
 /** A price amount as written in config or catalog: USD, as a number or a decimal string. */
@@ -31,6 +42,16 @@ export interface PriceSheet {
   reasoning?: UsdAmount;
   request?: UsdAmount;
   image?: UsdAmount;
+  tiers?: readonly PriceTierSheet[];
+}
+
+/** A long-context tier as quoted: USD per 1M tokens above a prompt size. */
+export interface PriceTierSheet {
+  aboveInputTokens: number;
+  input?: UsdAmount;
+  output?: UsdAmount;
+  cachedInput?: UsdAmount;
+  cacheWrite?: UsdAmount;
 }
 
 export interface PriceEntry {
@@ -43,7 +64,7 @@ export interface PriceEntry {
   official?: PriceSheet;
 }
 
-type PriceKind = keyof PriceSheet;
+type PriceKind = Exclude<keyof PriceSheet, 'tiers'>;
 
 const TOKENS_PER_PRICE_QUOTE = 1_000_000n;
 
@@ -109,15 +130,44 @@ function resolveModelPrice(entry: PriceEntry, markup: Ratio): ModelPrice {
     return undefined;
   };
   const input = kindPrice('input') ?? 0n;
-  return {
+  const base = {
     input,
     output: kindPrice('output') ?? 0n,
     cachedInput: kindPrice('cachedInput') ?? input,
     cacheWrite: kindPrice('cacheWrite') ?? input,
+  };
+  // Our own tiers replace the list's whole; otherwise the list's tiers carry the markup.
+  const tiers = ours.tiers !== undefined ? resolveTiers(ours.tiers, base, ONE) : resolveTiers(official.tiers ?? [], base, markup);
+  return {
+    ...base,
     reasoning: kindPrice('reasoning') ?? null,
     perRequest: kindPrice('request') ?? 0n,
     perImage: kindPrice('image') ?? 0n,
+    tiers,
   };
+}
+
+/** A kind a tier does not quote keeps the base price of that kind (input's tier price for cache kinds). */
+function resolveTiers(
+  sheets: readonly PriceTierSheet[],
+  base: Omit<PriceTier, 'aboveInputTokens'>,
+  ratio: Ratio,
+): PriceTier[] {
+  return sheets
+    .map((sheet) => {
+      if (!Number.isSafeInteger(sheet.aboveInputTokens) || sheet.aboveInputTokens < 0) {
+        throw new RangeError(`tier threshold must be a whole number of tokens, got ${sheet.aboveInputTokens}`);
+      }
+      const input = sheet.input === undefined ? base.input : scaledUnits(sheet.input, 'input', ratio);
+      return {
+        aboveInputTokens: sheet.aboveInputTokens,
+        input,
+        output: sheet.output === undefined ? base.output : scaledUnits(sheet.output, 'output', ratio),
+        cachedInput: sheet.cachedInput === undefined ? (sheet.input === undefined ? base.cachedInput : input) : scaledUnits(sheet.cachedInput, 'cachedInput', ratio),
+        cacheWrite: sheet.cacheWrite === undefined ? (sheet.input === undefined ? base.cacheWrite : input) : scaledUnits(sheet.cacheWrite, 'cacheWrite', ratio),
+      };
+    })
+    .sort((a, b) => a.aboveInputTokens - b.aboveInputTokens);
 }
 
 function providerKey(provider: string, modelId: string): string {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import { rejectionOf } from '../support/rejection-of.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 
@@ -32,9 +33,7 @@ describe('a channel created from OPENAI_API_KEY', () => {
   });
 
   it('answers a pin to a provider without a channel with 503', async () => {
-    const error = await client.chat.completions
-      .create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'hi' }] })
-      .catch((caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
+    const error = await rejectionOf(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'hi' }] }));
     expect(error.status).toBe(503);
     expect(error.code).toBe('no_available_channel');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import { rejectionOf } from '../support/rejection-of.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 let harness: TestGateway;
@@ -56,9 +57,7 @@ describe('errors in the contract envelope', () => {
 
   it('answers an unknown model with 404 model_not_found, through the SDK as NotFoundError', async () => {
     const client = new OpenAI({ apiKey: key, baseURL: `${harness.url}/v1`, maxRetries: 0 });
-    const error = await client.chat.completions
-      .create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })
-      .catch((caught: unknown) => caught);
+    const error = await rejectionOf(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }));
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import { rejectionOf } from '../support/rejection-of.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 
@@ -135,9 +136,7 @@ describe('the gateway in front of an OpenAI upstream, driven by the openai SDK',
   it('answers 502 upstream_error naming the last status when every channel fails, without credentials', async () => {
     primary.setScenario('error-429');
     backup.setScenario('error-401');
-    const error = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
-      .catch((caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
+    const error = await rejectionOf(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }));
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_error');

@@ -15,6 +15,7 @@ describe('PriceBook', () => {
       reasoning: null,
       perRequest: 0n,
       perImage: 0n,
+      tiers: [],
     });
     const tiny = book.priceFor('tiny');
     expect(tiny?.input).toBe(1n);
