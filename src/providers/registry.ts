@@ -6,7 +6,7 @@ import { deepseekProvider } from './deepseek/index.js';
 import { groqProvider } from './groq/index.js';
 import { mistralProvider } from './mistral/index.js';
 import { openrouterProvider } from './openrouter/index.js';
-import { togetherProvider } from './together/index.js';
+import { togetherProvider } from './togetherai/index.js';
 import { xaiProvider } from './xai/index.js';
 
 /** Every provider the gateway can reach: adding one is a folder plus a line here. */

@@ -7,7 +7,7 @@ import { mistralProvider } from '../../src/providers/mistral/index.js';
 import { defineOpenAICompatibleProvider, openaiCompatibleProvider } from '../../src/providers/openai-compatible/index.js';
 import { openaiProvider } from '../../src/providers/openai/index.js';
 import { openrouterProvider } from '../../src/providers/openrouter/index.js';
-import { togetherProvider } from '../../src/providers/together/index.js';
+import { togetherProvider } from '../../src/providers/togetherai/index.js';
 import { xaiProvider } from '../../src/providers/xai/index.js';
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 
@@ -55,7 +55,7 @@ describe('provider definitions', () => {
     [xaiProvider, 'xai', 'https://api.x.ai/v1', 'XAI_API_KEY'],
     [mistralProvider, 'mistral', 'https://api.mistral.ai/v1', 'MISTRAL_API_KEY'],
     [openrouterProvider, 'openrouter', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY'],
-    [togetherProvider, 'together', 'https://api.together.ai/v1', 'TOGETHER_API_KEY'],
+    [togetherProvider, 'togetherai', 'https://api.together.ai/v1', 'TOGETHER_API_KEY'],
   ] as Array<[ProviderDefinition, string, string, string]>)('%#: %s', (definition, id, baseUrl, env) => {
     expect(definition.id).toBe(id);
     expect(definition.defaultBaseUrl).toBe(baseUrl);
