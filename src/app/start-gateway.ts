@@ -18,6 +18,8 @@ import { closeUpstreamPools } from '../providers/http/index.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { bootstrapAdmin, type BootstrappedAdmin } from './bootstrap-admin.js';
 import { buildRoutingState, type RoutingState } from './routing-state.js';
+import { loadCatalogSnapshot } from '../catalog/load-catalog-snapshot.js';
+import { catalogApiContext } from './catalog-api-context.js';
 import { createLogger } from './create-logger.js';
 
 export interface GatewayOptions {
@@ -49,12 +51,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const logger = options.logger ?? createLogger();
   const settings = readServerSettings(env, cwd);
   const dataDir = path.resolve(cwd, settings.dataDir);
-  const providers = new ProviderRegistry();
+  const snapshot = loadCatalogSnapshot();
+  const providers = new ProviderRegistry(snapshot.providers);
 
   const config = new ConfigManager({ configPath: settings.configPath, env, providers: providers.definitions(), logger });
-  let routing: RoutingState = buildRoutingState(config.current(), providers.byId());
+  let routing: RoutingState = buildRoutingState(config.current(), snapshot, providers.byId());
+  let catalogView = catalogApiContext(routing);
   config.onChange((next) => {
-    routing = buildRoutingState(next, providers.byId());
+    routing = buildRoutingState(next, snapshot, providers.byId());
+    catalogView = catalogApiContext(routing);
   });
 
   const secret = resolveSecret(settings, dataDir);
@@ -92,6 +97,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     chat: new ChatPipeline({ ...planning, adapters: providers }),
     embeddings: new EmbeddingPipeline({ ...planning, adapters: providers }),
     planner: () => routing.planner,
+    catalogView: () => catalogView,
     store,
     settlements,
     metrics,

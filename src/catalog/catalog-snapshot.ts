@@ -49,6 +49,8 @@ export interface SnapshotPrice {
   reasoning?: number;
   inputAudio?: number;
   outputAudio?: number;
+  /** USD per 1M image output tokens (models that bill generated images by token). */
+  outputImage?: number;
   /** USD per image generated. */
   image?: number;
   /** USD per request. */
@@ -66,6 +68,12 @@ export interface SnapshotOffer {
   maxOutputTokens: number | null;
   /** The provider's own flag for this offer, when it has one. */
   flag: 'deprecated' | 'beta' | 'alpha' | null;
+  /** Set only when this offer is spoken differently from its provider's default (e.g. Claude on Azure). */
+  dialect?: ProviderDialect;
+  /** Set only when this offer is served from another base URL than its provider's default. */
+  baseUrl?: string;
+  /** The upstream API shape this offer needs, when the source names one (`responses`, `completions`). */
+  apiShape?: string;
 }
 
 export interface SnapshotPlatformRetirement {
@@ -73,6 +81,10 @@ export interface SnapshotPlatformRetirement {
   via: string;
   retiresAt: string;
   source: string | null;
+  /** When this platform announced it, if known. */
+  announced?: string;
+  /** The platform's own word for the state (e.g. `legacy`, `extended-access`), if given. */
+  status?: string;
 }
 
 export interface SnapshotLifecycle {
@@ -81,6 +93,8 @@ export interface SnapshotLifecycle {
   /** The creator's shutdown date (ISO date, or a month `YYYY-MM` when only that is known). */
   retiresAt: string | null;
   retiresAtPrecision: 'day' | 'month' | 'year' | null;
+  /** True when the source gives `retiresAt` as the earliest possible date (it may come later). */
+  retiresAtIsEarliest?: boolean;
   replacement: string | null;
   replacementNote: string | null;
   notes: string | null;

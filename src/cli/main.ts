@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './account-commands.js';
+import { registerCatalogCommands } from './catalog-command.js';
 import { withStore } from './cli-store.js';
 import { unitsToUsdString } from '../metering/money.js';
 import { runServe } from './serve-command.js';
@@ -22,6 +23,7 @@ program
   });
 
 registerAccountCommands(program, print);
+registerCatalogCommands(program, print);
 
 const ledger = program.command('ledger').description('inspect the ledger');
 ledger

@@ -18,6 +18,8 @@ export interface ChannelConfig {
   timeoutMs: number;
   headers: Record<string, string>;
   enabled: boolean;
+  /** This channel's own markup on official prices; null: the global `pricing.markup`. */
+  markup: number | null;
   /** Where the channel was defined: the YAML file or a `<PROVIDER>_API_KEY` variable. */
   source: 'file' | 'env';
 }
@@ -73,7 +75,7 @@ export const allowedKeysByPathPattern: Readonly<Record<string, readonly string[]
   pricing: ['markup'],
   'channels[]': [
     'name', 'provider', 'base_url', 'api_key', 'models', 'model_map',
-    'priority', 'weight', 'timeout_ms', 'headers', 'enabled',
+    'priority', 'weight', 'timeout_ms', 'headers', 'enabled', 'markup',
   ],
   'models[]': ['id', 'provider', 'name', 'pricing', 'context_window', 'max_output_tokens'],
   'models[].pricing': ['input', 'output', 'cached_input', 'cache_write', 'reasoning', 'image', 'request'],
@@ -157,6 +159,7 @@ function channelSchema(knownProviders: readonly string[]) {
         )
         .nullish(),
       enabled: yamlBoolean().optional(),
+      markup: nonNegativeNumber().optional(),
     })
     .superRefine((channel, context) => {
       if (channel.provider === 'demo') return;
@@ -183,6 +186,7 @@ function channelSchema(knownProviders: readonly string[]) {
         timeoutMs: channel.timeout_ms ?? DEFAULT_CHANNEL_TIMEOUT_MS,
         headers: channel.headers ?? {},
         enabled: channel.enabled ?? true,
+        markup: channel.markup ?? null,
         source: 'file',
       }),
     );

@@ -36,6 +36,7 @@ export function channelsFromEnvironment(
       timeoutMs: DEFAULT_CHANNEL_TIMEOUT_MS,
       headers: {},
       enabled: true,
+      markup: null,
       source: 'env',
     });
   }

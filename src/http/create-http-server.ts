@@ -8,6 +8,7 @@ import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import './request-decorations.js';
 
 /**
@@ -70,5 +71,6 @@ export function createHttpServer(services: GatewayServices): FastifyInstance {
   registerModelsRoute(app, services);
   registerAccountRoutes(app, services);
   registerHealthRoutes(app, services);
+  registerCatalogRoutes(app, services.catalogView);
   return app;
 }

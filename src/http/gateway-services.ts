@@ -3,6 +3,7 @@ import type { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.js';
 import type { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
+import type { CatalogApiContext } from '../catalog/catalog-api-context.js';
 import type { SettlementSink } from '../pipeline/pipeline-ports.js';
 import type { Store } from '../store/store.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -13,6 +14,8 @@ export interface GatewayServices {
   chat: ChatPipeline;
   embeddings: EmbeddingPipeline;
   planner: () => RoutePlanner;
+  /** The public catalog as this configuration sees it (prices, availability). */
+  catalogView: () => CatalogApiContext;
   store: Store;
   settlements: SettlementSink;
   metrics: GatewayMetrics;

@@ -1,12 +1,13 @@
 import type { Caller } from '../accounts/api-key-authenticator.js';
-import type { PriceBook, ModelPrice } from '../metering/price-book.js';
+import type { ModelPrice } from '../metering/price-book.js';
+import type { PriceResolver } from '../metering/price-resolver.js';
 import type { RoutePlanner, RouteAttempt } from '../routing/route-planner.js';
 import { checkCredit, checkModelAllowed } from './admission.js';
 import type { SettlementSink } from './pipeline-ports.js';
 
 export interface PlanningDependencies {
   planner: () => RoutePlanner;
-  prices: () => PriceBook;
+  prices: () => PriceResolver;
   settlements: SettlementSink;
 }
 
@@ -24,8 +25,10 @@ export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: 
     const resolved = planner.resolve(name);
     try {
       checkModelAllowed(caller, name, resolved.modelId);
-      routes.push(...planner.plan(resolved));
-      priced ||= isPriced(deps.prices().priceFor(resolved.modelId));
+      const planned = planner.plan(resolved);
+      routes.push(...planned);
+      const prices = deps.prices();
+      priced ||= planned.some((route) => isPriced(prices.priceFor(route.modelId, route.channel.provider, route.channel.name)));
     } catch (error) {
       firstError ??= error;
     }

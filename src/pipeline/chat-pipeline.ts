@@ -7,7 +7,7 @@ import {
 } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import type { RoutePlanner, RouteAttempt } from '../routing/route-planner.js';
-import type { PriceBook } from '../metering/price-book.js';
+import type { PriceResolver } from '../metering/price-resolver.js';
 import { computeCost } from '../metering/compute-cost.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan } from './admit-and-plan.js';
@@ -18,7 +18,7 @@ import { StreamMeter } from './stream-meter.js';
 
 export interface ChatPipelineDependencies {
   planner: () => RoutePlanner;
-  prices: () => PriceBook;
+  prices: () => PriceResolver;
   adapters: AdapterLookup;
   settlements: SettlementSink;
   /** Told of each failed upstream attempt (failover continues or gives up after it). */
@@ -62,7 +62,7 @@ export class ChatPipeline {
         this.deps.onAttemptFailure,
       );
       const usage = result.value.usage ?? this.estimateResponseUsage(request, result.value);
-      const cost = this.cost(usage, result.attempt.modelId);
+      const cost = this.cost(usage, result.attempt);
       this.deps.settlements.record(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now()));
       return { response: result.value, usage, cost, attempts: result.attempts };
     } catch (error) {
@@ -92,7 +92,7 @@ export class ChatPipeline {
       finished = true;
       // Without upstream usage (cut off, or a client that left) the produced text is counted.
       const usage = meter.usage();
-      const cost = usage ? this.cost(usage, opened.attempt.modelId) : 0n;
+      const cost = usage ? this.cost(usage, opened.attempt) : 0n;
       const failed = meter.error !== null;
       const facts = answeredFacts(opened, usage, cost, {
         status: ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success',
@@ -122,9 +122,9 @@ export class ChatPipeline {
     return adapter;
   }
 
-  /** Each model is billed at its own price (a fallback model may cost more or less). */
-  private cost(usage: Usage, modelId: string): bigint {
-    const price = this.deps.prices().priceFor(modelId);
+  /** Billed at the price of the model, provider and channel that answered (a fallback may differ). */
+  private cost(usage: Usage, attempt: RouteAttempt): bigint {
+    const price = this.deps.prices().priceFor(attempt.modelId, attempt.channel.provider, attempt.channel.name);
     return price ? computeCost(usage, price) : 0n;
   }
 

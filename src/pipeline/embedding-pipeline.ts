@@ -47,7 +47,7 @@ export class EmbeddingPipeline {
         reasoningTokens: 0,
         source: result.value.usage.source,
       };
-      const price = this.deps.prices().priceFor(result.attempt.modelId);
+      const price = this.deps.prices().priceFor(result.attempt.modelId, result.attempt.channel.provider, result.attempt.channel.name);
       const cost = price ? computeCost(usage, price) : 0n;
       const settlement = buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now());
       this.deps.settlements.record(settlement);

@@ -1,4 +1,6 @@
 import type { ProviderAdapter, ProviderDefinition } from '../core/index.js';
+import type { SnapshotProvider } from '../catalog/catalog-snapshot.js';
+import { providersFromCatalog } from './providers-from-catalog.js';
 import { demoProvider } from './demo/index.js';
 import { openaiProvider } from './openai/index.js';
 import { openaiCompatibleProvider } from './openai-compatible/index.js';
@@ -24,11 +26,19 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
 
 /** Looks adapters up by provider id, creating each once. */
 export class ProviderRegistry {
-  private readonly definitionsById = new Map(providerDefinitions.map((definition) => [definition.id, definition]));
+  private readonly all: readonly ProviderDefinition[];
+  private readonly definitionsById: Map<string, ProviderDefinition>;
   private readonly adapters = new Map<string, ProviderAdapter>();
 
+  /** The built-in providers, plus every OpenAI-dialect provider of the catalog. */
+  constructor(catalogProviders: readonly SnapshotProvider[] = []) {
+    const builtIn = new Set(providerDefinitions.map((definition) => definition.id));
+    this.all = [...providerDefinitions, ...providersFromCatalog(catalogProviders, builtIn)];
+    this.definitionsById = new Map(this.all.map((definition) => [definition.id, definition]));
+  }
+
   definitions(): readonly ProviderDefinition[] {
-    return providerDefinitions;
+    return this.all;
   }
 
   byId(): ReadonlyMap<string, ProviderDefinition> {

@@ -24,6 +24,7 @@ describe('channelsFromEnvironment', () => {
         timeoutMs: 600000,
         headers: {},
         enabled: true,
+        markup: null,
         source: 'env',
       },
       expect.objectContaining({ name: 'anthropic-env', provider: 'anthropic', apiKey: 'ak-2', baseUrl: 'https://api.anthropic.com' }),

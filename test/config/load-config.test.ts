@@ -58,6 +58,7 @@ describe('parseConfigText: valid files', () => {
         timeoutMs: 600000,
         headers: {},
         enabled: true,
+        markup: null,
         source: 'file',
       },
     ]);
@@ -87,6 +88,7 @@ describe('parseConfigText: valid files', () => {
       timeoutMs: 600000,
       headers: {},
       enabled: true,
+      markup: null,
       source: 'file',
     });
     expect(config.server.bodyLimitBytes).toBe(DEFAULT_BODY_LIMIT_BYTES);

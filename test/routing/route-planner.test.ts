@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RoutePlanner } from '../../src/routing/route-planner.js';
 import { weightedOrder } from '../../src/routing/weighted-order.js';
-import { Catalog } from '../../src/catalog/catalog.js';
-import { seedModels } from '../../src/catalog/seed-models.js';
+import { ModelCatalog } from '../../src/catalog/model-catalog.js';
+import { demoCatalogModel } from '../../src/catalog/demo-model.js';
+import type { SnapshotModel, SnapshotOffer } from '../../src/catalog/catalog-snapshot.js';
 import type { Channel } from '../../src/routing/channel.js';
 import { GatewayError } from '../../src/core/index.js';
 
@@ -22,8 +23,51 @@ function channel(overrides: Partial<Channel> & Pick<Channel, 'name' | 'provider'
   };
 }
 
-const catalog = new Catalog(seedModels);
-const providers = new Set(['openai', 'deepseek', 'openai-compatible', 'demo']);
+function offer(provider: string, upstreamId: string): SnapshotOffer {
+  return { provider, upstreamId, price: { input: 1, output: 2 }, contextWindow: 1000, maxOutputTokens: 100, flag: null };
+}
+
+function model(id: string, creator: string, offers: SnapshotOffer[], extra: Partial<SnapshotModel> = {}): SnapshotModel {
+  return {
+    id,
+    name: id,
+    creator,
+    family: null,
+    kind: 'chat',
+    description: '',
+    modalities: { input: ['text'], output: ['text'] },
+    contextWindow: 1000,
+    maxOutputTokens: 100,
+    capabilities: { tools: true, vision: false, jsonOutput: false, reasoning: false, temperature: true },
+    knowledgeCutoff: null,
+    openWeights: null,
+    releaseDate: '2024-01-01',
+    lastUpdated: null,
+    supportedParameters: [],
+    officialPrice: { input: 1, output: 2 },
+    offers,
+    aliases: [],
+    lifecycle: null,
+    preview: false,
+    fieldSources: {},
+    ...extra,
+  };
+}
+
+const catalog = new ModelCatalog({
+  providers: [],
+  models: [
+    demoCatalogModel,
+    model('gpt-4o', 'openai', [offer('openai', 'gpt-4o'), offer('openrouter', 'openai/gpt-4o')]),
+    model('gpt-4o-mini', 'openai', [offer('openai', 'gpt-4o-mini')]),
+    model('deepseek-chat', 'deepseek', [offer('deepseek', 'deepseek-chat')]),
+    model('deepseek-reasoner', 'deepseek', [offer('deepseek', 'deepseek-reasoner')]),
+    model('gpt-4-0314', 'openai', [], {
+      lifecycle: { announced: '2025-09-26', retiresAt: '2026-03-26', retiresAtPrecision: 'day', replacement: 'gpt-5', replacementNote: null, notes: null, platforms: [], source: null },
+    }),
+  ],
+});
+const providers = new Set(['openai', 'openrouter', 'deepseek', 'openai-compatible', 'demo']);
 
 function errorOf(run: () => unknown): GatewayError {
   try {
@@ -62,6 +106,30 @@ describe('RoutePlanner', () => {
     expect(planner.plan(planner.resolve('openai/gpt-4o-mini')).map((route) => route.channel.name)).toEqual(['main']);
     expect(planner.resolve('demo/echo')).toMatchObject({ modelId: 'demo/echo', pinnedProvider: null });
     expect(planner.resolve('meta/llama')).toMatchObject({ modelId: 'meta/llama', pinnedProvider: null });
+  });
+
+  it('sends each provider its own id for the model', () => {
+    const planner = new RoutePlanner([channel({ name: 'router', provider: 'openrouter', models: ['*'] })], catalog, providers);
+    const [route] = planner.plan(planner.resolve('gpt-4o'));
+    expect(route?.target.upstreamModel).toBe('openai/gpt-4o');
+    expect(planner.resolve('openrouter/gpt-4o')).toMatchObject({ modelId: 'gpt-4o', pinnedProvider: 'openrouter' });
+  });
+
+  it('answers a retired model no channel serves with 410 and its replacement, and serves it where a channel still does', () => {
+    const none = new RoutePlanner([], catalog, providers, Math.random, () => new Date('2026-06-01'));
+    const error = errorOf(() => none.plan(none.resolve('gpt-4-0314')));
+    expect(error.code).toBe('model_retired');
+    expect(error.details.replacement).toBe('gpt-5');
+    expect(error.message).toContain('2026-03-26');
+    const legacy = new RoutePlanner([channel({ name: 'legacy', provider: 'openai-compatible', models: ['gpt-4-0314'] })], catalog, providers, Math.random, () => new Date('2026-06-01'));
+    expect(legacy.plan(legacy.resolve('gpt-4-0314'))[0]?.channel.name).toBe('legacy');
+  });
+
+  it('suggests close names for an unknown model', () => {
+    const planner = new RoutePlanner([], catalog, providers);
+    const error = errorOf(() => planner.plan(planner.resolve('gpt-4o-mimi')));
+    expect(error.code).toBe('model_not_found');
+    expect(error.message).toContain("'gpt-4o-mini'");
   });
 
   it('serves "*" only with the catalog models of the channel provider, and skips disabled channels', () => {
