@@ -1,5 +1,6 @@
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import type { PriceEntry } from '../metering/price-book.js';
+import { listPriceOf } from '../catalog/list-price.js';
 
 /**
  * The price book's entries for every catalog model: its general price (the creator's list price),
@@ -10,8 +11,7 @@ export function buildPriceEntries(catalog: ModelCatalog): PriceEntry[] {
   const entries: PriceEntry[] = [];
   for (const model of catalog.list()) {
     const generalOverride = catalog.priceOverride(model.id, null);
-    const creatorOffer = model.offers.find((offer) => offer.provider === model.creator);
-    const official = model.officialPrice ?? creatorOffer?.price ?? model.offers.find((offer) => offer.price)?.price ?? null;
+    const official = listPriceOf(model);
     entries.push({
       modelId: model.id,
       ...(official ? { official } : {}),

@@ -1,3 +1,4 @@
+import { listPriceOf } from './list-price.js';
 import type { CatalogEncodingContext } from './catalog-api-context.js';
 import type { ModelKind, SnapshotModel, SnapshotOffer, SnapshotPrice, SnapshotPriceTier } from './catalog-snapshot.js';
 import { modelStatus, type CatalogModelStatus } from './model-status.js';
@@ -91,7 +92,7 @@ export function encodeCatalogModel(model: SnapshotModel, context: CatalogEncodin
     modalities: { input: [...model.modalities.input], output: [...model.modalities.output] },
     context_window: model.contextWindow,
     max_output_tokens: model.maxOutputTokens,
-    pricing: encodePricing(context.ourPrice(model.id, null), model.officialPrice),
+    pricing: encodePricing(context.ourPrice(model.id, null), listPriceOf(model)),
     capabilities: {
       tools: model.capabilities.tools,
       vision: model.capabilities.vision,

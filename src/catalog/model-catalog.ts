@@ -137,7 +137,9 @@ export class ModelCatalog {
       const entries: Array<readonly [string, string]> = [];
       for (const model of this.models) {
         entries.push([model.id, model.id]);
-        for (const alias of model.aliases) entries.push([alias, model.id]);
+        // Provider-prefixed aliases (`openai/gpt-4o`) would match on the prefix alone; a pinned
+        // query is probed without its prefix instead.
+        for (const alias of model.aliases) if (!alias.includes('/')) entries.push([alias, model.id]);
       }
       this.suggester = new NameSuggester(entries);
     }

@@ -10,7 +10,8 @@ import { sendError } from '../../src/http/error-reply.js';
 import { fixtureContext } from './catalog-fixtures.js';
 
 const snapshotPath = defaultCatalogSnapshotPath();
-const NOW = new Date('2025-11-25T12:00:00Z');
+// Retirement only becomes more true as time passes, so the real clock is safe here.
+const NOW = new Date();
 
 // The committed snapshot is produced by `switchyard catalog sync`; these checks run once it exists.
 describe.skipIf(!existsSync(snapshotPath))('the committed catalog snapshot', () => {
@@ -27,6 +28,8 @@ describe.skipIf(!existsSync(snapshotPath))('the committed catalog snapshot', () 
     const model = catalog.get('gpt-4-0314');
     expect(model).toBeDefined();
     expect(encodeCatalogModel(model!, context, NOW)).toMatchObject({ status: 'retired', replacement: 'gpt-5', provider: 'openai' });
+    const dayBefore = new Date(Date.parse(model!.lifecycle!.retiresAt!) - 86_400_000);
+    expect(encodeCatalogModel(model!, context, dayBefore).status).toBe('deprecated');
   });
 
   it('resolves the contract example names', () => {

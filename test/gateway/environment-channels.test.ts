@@ -10,7 +10,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   upstream = await startMockOpenAIUpstream({ apiKey: 'sk-from-environment' });
-  harness = await startTestGateway({ env: { OPENAI_API_KEY: 'sk-from-environment', OPENAI_BASE_URL: upstream.url } });
+  harness = await startTestGateway({ env: { OPENAI_API_KEY: 'sk-from-environment', OPENAI_BASE_URL: upstream.url, MOONSHOT_API_KEY: 'sk-moonshot-from-env' } });
   const { key } = await harness.createKey({ credit: '1' });
   client = new OpenAI({ apiKey: key, baseURL: `${harness.url}/v1`, maxRetries: 0 });
 });
@@ -36,5 +36,15 @@ describe('a channel created from OPENAI_API_KEY', () => {
     const error = await rejectionOf(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'hi' }] }));
     expect(error.status).toBe(503);
     expect(error.code).toBe('no_available_channel');
+  });
+
+  it('also creates channels for catalog providers from their API-key variables', async () => {
+    const { data } = (await (await fetch(`${harness.url}/api/providers`)).json()) as { data: Array<{ id: string; available: boolean; models: number }> };
+    const moonshot = data.find((provider) => provider.id === 'moonshotai');
+    expect(moonshot).toMatchObject({ available: true });
+    expect(moonshot!.models).toBeGreaterThan(3);
+    expect(data.find((provider) => provider.id === 'deepseek')?.available).toBe(false);
+    const ids = (await client.models.list()).data.map((model) => model.id);
+    expect(ids).toContain('kimi-k2-thinking');
   });
 });

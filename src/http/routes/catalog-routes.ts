@@ -23,8 +23,8 @@ const MINUTE_MS = 60_000;
 interface MinuteCache {
   minute: number;
   encoded: Map<string, CatalogModelJson>;
-  /** `GET /api/models` without parameters, serialized. */
-  fullList: string | null;
+  /** `GET /api/models` without parameters, serialized and encoded once. */
+  fullList: Buffer | null;
 }
 
 /** The public catalog: `GET /api/models`, `GET /api/models/{id}`, `GET /api/providers`. No auth. */
@@ -61,7 +61,7 @@ export function registerCatalogRoutes(app: FastifyInstance, catalogView: () => C
     if (isDefaultCatalogQuery(query)) {
       if (view.cache.fullList === null) {
         const data = catalog.list().map((model) => encoded(model, view));
-        view.cache.fullList = JSON.stringify({ data, total: data.length });
+        view.cache.fullList = Buffer.from(JSON.stringify({ data, total: data.length }), 'utf8');
       }
       return reply.type('application/json; charset=utf-8').send(view.cache.fullList);
     }

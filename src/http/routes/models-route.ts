@@ -20,7 +20,7 @@ export function registerModelsRoute(app: FastifyInstance, services: GatewayServi
 
   // Model ids may contain "/" (demo/echo, provider pins), so the id is the rest of the path.
   app.get('/v1/models/*', async (request) => {
-    const id = decodeURIComponent((request.params as { '*': string })['*']);
+    const id = (request.params as { '*': string })['*'];
     const model = (await visibleModels(request.headers)).find((candidate) => candidate.id === id);
     if (!model) throw new GatewayError('model_not_found', `The model '${id}' does not exist or is not available.`, { param: 'model' });
     return encodeModel(model);
