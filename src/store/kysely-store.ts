@@ -44,6 +44,11 @@ export class KyselyStore implements Store {
     this.dialect = dialect;
   }
 
+  /** The query builder, for the smaller stores of other concerns that share this database. */
+  get database(): Kysely<Database> {
+    return this.#db;
+  }
+
   async migrate(): Promise<void> {
     const migrator = new Migrator({
       db: this.#db,

@@ -20,7 +20,7 @@ export interface OpenStoreOptions {
 }
 
 /** Opens the store; does not migrate (call `migrate()`). */
-export async function openStore(options: OpenStoreOptions): Promise<Store> {
+export async function openStore(options: OpenStoreOptions): Promise<KyselyStore> {
   const location = parseDatabaseUrl(options.databaseUrl, options.dataDir);
   if (location.dialect === 'postgres') {
     return new KyselyStore(openPostgresDatabase(location.connectionString, options.onPoolError), 'postgres');
