@@ -13,6 +13,7 @@ import { SettlementJournal, journalDirectory } from '../metering/settlement-jour
 import { preloadTokenizer } from '../metering/estimate-tokens.js';
 import { createHttpServer } from '../http/create-http-server.js';
 import type { GatewayServices } from '../http/gateway-services.js';
+import { PrincipalResolver } from '../http/principal.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { closeUpstreamPools } from '../providers/http/index.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -94,6 +95,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let shuttingDown = false;
   const services: GatewayServices = {
     authenticator,
+    principals: new PrincipalResolver(authenticator, null),
     chat: new ChatPipeline({ ...planning, adapters: providers }),
     embeddings: new EmbeddingPipeline({ ...planning, adapters: providers }),
     planner: () => routing.planner,

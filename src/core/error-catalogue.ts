@@ -7,6 +7,8 @@ export const errorCatalogue = {
   invalid_api_key: { status: 401, openaiType: 'authentication_error', anthropicType: 'authentication_error', retryElsewhere: false },
   insufficient_credit: { status: 402, openaiType: 'insufficient_quota', anthropicType: 'billing_error', retryElsewhere: false },
   model_not_allowed: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error', retryElsewhere: false },
+  permission_denied: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error', retryElsewhere: false },
+  conflict: { status: 409, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', retryElsewhere: false },
   ip_not_allowed: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error', retryElsewhere: false },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error', retryElsewhere: false },
   model_not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error', retryElsewhere: false },

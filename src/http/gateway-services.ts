@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
+import type { PrincipalResolver } from './principal.js';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.js';
 import type { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
@@ -11,6 +12,8 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 /** What the HTTP layer needs from the rest of the gateway; the composition root provides it. */
 export interface GatewayServices {
   authenticator: ApiKeyAuthenticator;
+  /** Who calls `/api/*`: an API key or a session. */
+  principals: PrincipalResolver;
   chat: ChatPipeline;
   embeddings: EmbeddingPipeline;
   planner: () => RoutePlanner;

@@ -7,11 +7,9 @@ import { apiKeyFromHeaders } from '../api-key-from-headers.js';
 
 /** The account side of contract §5 that an API key can reach: its key, its usage, one record. */
 export function registerAccountRoutes(app: FastifyInstance, services: GatewayServices): void {
-  const callerOf = (headers: Parameters<typeof apiKeyFromHeaders>[0]) =>
-    services.authenticator.authenticate(apiKeyFromHeaders(headers));
 
   app.get('/api/key', async (request) => {
-    const { key } = await callerOf(request.headers);
+    const key = (await services.authenticator.authenticate(apiKeyFromHeaders(request.headers))).key;
     // Not the hot path: read the account afresh so the balance includes every top-up.
     const account = await services.store.findAccountById(key.accountId);
     const balance = (account?.balance ?? 0n) - services.settlements.pendingCharges(key.accountId);
@@ -29,15 +27,15 @@ export function registerAccountRoutes(app: FastifyInstance, services: GatewaySer
   });
 
   app.get('/api/usage', async (request) => {
-    const { key } = await callerOf(request.headers);
+    const { account } = await services.principals.resolve(request.headers);
     const limit = parseLimit((request.query as Record<string, unknown>).limit);
     await services.settlements.flush();
-    const records = await services.store.listGenerations(key.accountId, limit);
+    const records = await services.store.listGenerations(account.id, limit);
     return { data: records.map(encodeGeneration) };
   });
 
   app.get('/api/generations/:id', async (request) => {
-    const { key } = await callerOf(request.headers);
+    const { account } = await services.principals.resolve(request.headers);
     const { id } = request.params as { id: string };
     let record = await services.store.findGeneration(id);
     if (!record) {
@@ -45,7 +43,7 @@ export function registerAccountRoutes(app: FastifyInstance, services: GatewaySer
       record = await services.store.findGeneration(id);
     }
     // Another account's record is answered as missing, so ids reveal nothing.
-    if (!record || record.accountId !== key.accountId) {
+    if (!record || record.accountId !== account.id) {
       throw new GatewayError('not_found', `No generation with id '${id}'.`, { param: 'id' });
     }
     return encodeGeneration(record);
