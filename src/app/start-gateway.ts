@@ -11,7 +11,7 @@ import { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import { SettlementWriter } from '../metering/settlement-writer.js';
 import { SettlementJournal, journalDirectory } from '../metering/settlement-journal.js';
 import { preloadTokenizer } from '../metering/estimate-tokens.js';
-import { createHttpServer } from '../http/create-http-server.js';
+import { createHttpServer, documentedRoutes } from '../http/create-http-server.js';
 import type { GatewayServices } from '../http/gateway-services.js';
 import { PrincipalResolver } from '../http/principal.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -33,6 +33,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   url: string;
+  /** `METHOD /path` of every HTTP route served. */
+  routes: string[];
   /** Master secret: encrypts upstream credentials at rest and signs sessions. */
   secret: string;
   port: number;
@@ -152,7 +154,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     }
   }
 
-  return { url, secret, port, settings, config, store, services, admin, close };
+  return { url, routes: documentedRoutes(app), secret, port, settings, config, store, services, admin, close };
 }
 
 function delay(ms: number): Promise<void> {

@@ -27,6 +27,11 @@ export function createHttpServer(services: GatewayServices): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') documentedRoutes(app).push(`${method} ${openApiPath(route.url)}`);
+    }
+  });
   app.decorateRequest('generationId', '');
   app.decorateRequest('startedAt', 0);
 
@@ -73,4 +78,21 @@ export function createHttpServer(services: GatewayServices): FastifyInstance {
   registerHealthRoutes(app, services);
   registerCatalogRoutes(app, services.catalogView);
   return app;
+}
+
+const routesByServer = new WeakMap<FastifyInstance, string[]>();
+
+/** `METHOD /path` of every route registered on `app`, in OpenAPI's path notation. */
+export function documentedRoutes(app: FastifyInstance): string[] {
+  let routes = routesByServer.get(app);
+  if (!routes) {
+    routes = [];
+    routesByServer.set(app, routes);
+  }
+  return routes;
+}
+
+/** Fastify's `:id` and `*` become OpenAPI's `{id}`. */
+function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\*$/, '{id}');
 }
