@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ConfigError, ConfigManager, loadOrCreateSecret, readServerSettings, type ServerSettings } from '../config/index.js';
+import { ConfigError, ConfigManager, loadOrCreateSecret, readServerSettings, type ModelConfig, type ServerSettings } from '../config/index.js';
 import { parseDatabaseUrl } from '../store/database-url.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -11,9 +11,15 @@ import { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import { SettlementWriter } from '../metering/settlement-writer.js';
 import { SettlementJournal, journalDirectory } from '../metering/settlement-journal.js';
 import { preloadTokenizer } from '../metering/estimate-tokens.js';
+import { startCreditLedger } from '../credit/start-credit-ledger.js';
+import { KeyGovernance, openRateLimitRedis } from '../accounts/key-governance.js';
+import { KyselyPriceOverrideStore } from '../store/kysely-price-override-store.js';
+import { loadPriceOverrides, priceOverridesAsModelConfigs } from '../metering/load-price-overrides.js';
+import type { CatalogApiContext } from '../catalog/catalog-api-context.js';
+import { AccountFeatures } from './account-features.js';
+import { createAccountPolicy } from './account-policy.js';
 import { createHttpServer, documentedRoutes } from '../http/create-http-server.js';
 import type { GatewayServices } from '../http/gateway-services.js';
-import { PrincipalResolver } from '../http/principal.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { closeUpstreamPools } from '../providers/http/index.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -58,17 +64,28 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const providers = new ProviderRegistry(snapshot.providers);
 
   const config = new ConfigManager({ configPath: settings.configPath, env, providers: providers.definitions(), logger });
-  let routing: RoutingState = buildRoutingState(config.current(), snapshot, providers.byId());
-  let catalogView = catalogApiContext(routing);
-  config.onChange((next) => {
-    routing = buildRoutingState(next, snapshot, providers.byId());
-    catalogView = catalogApiContext(routing);
-  });
 
   const secret = resolveSecret(settings, dataDir);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir });
   await store.migrate();
   const admin = await bootstrapAdmin(store, settings.adminEmail, settings.adminPassword);
+
+  // Prices set in the admin API come after the config file's, so they win.
+  let adminPrices: ModelConfig[] = [];
+  let routing: RoutingState;
+  let catalogView: CatalogApiContext;
+  const rebuildRouting = () => {
+    const current = config.current();
+    routing = buildRoutingState({ ...current, models: [...current.models, ...adminPrices] }, snapshot, providers.byId());
+    catalogView = catalogApiContext(routing);
+  };
+  const loadAdminPrices = async () => {
+    const creatorOf = (modelId: string) => snapshot.models.find((model) => model.id === modelId)?.creator;
+    adminPrices = priceOverridesAsModelConfigs(await loadPriceOverrides(new KyselyPriceOverrideStore(store.database)), creatorOf);
+    rebuildRouting();
+  };
+  await loadAdminPrices();
+  config.onChange(rebuildRouting);
 
   const journal = new SettlementJournal({
     directory: journalDirectory(dataDir),
@@ -81,8 +98,32 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     onError: (error) => logger.error({ err: error }, 'settlement store write failed; will retry'),
   });
   await settlements.start();
+  const credit = await startCreditLedger({
+    store,
+    writer: settlements,
+    dataDir,
+    ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
+    ...(env.SWITCHYARD_REDIS_PREFIX ? { redisPrefix: env.SWITCHYARD_REDIS_PREFIX } : {}),
+    logger,
+  });
   const authenticator = new ApiKeyAuthenticator(store);
   authenticator.start();
+  const redis = settings.redisUrl ? openRateLimitRedis(settings.redisUrl) : null;
+  const governance = new KeyGovernance({ redis, logger });
+  const features = new AccountFeatures({
+    store,
+    config,
+    authenticator,
+    logger,
+    pendingCharges: (accountId) => settlements.pendingCharges(accountId),
+    flushSettlements: () => settlements.flush(),
+    catalogView: () => catalogView,
+    channelNames: () => config.current().channels.map((channel) => channel.name),
+    onPricesChanged: () => void loadAdminPrices().catch((error: unknown) => logger.error({ err: error }, 'reloading admin prices failed')),
+    onCredited: (accountId) => credit.accountChanged(accountId),
+  });
+  await features.start();
+  settlements.addStoredListener?.((stored) => features.noteSettled(stored));
 
   // The tokenizer takes a moment to load: pay it at start, not on the first unmetered request.
   preloadTokenizer();
@@ -93,17 +134,25 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       { channel: attempt.channel.name, model: attempt.modelId, code: error.code, upstreamStatus: error.details.upstreamStatus, retryElsewhere: error.retryElsewhere },
       `upstream attempt failed: ${error.message}`,
     );
-  const planning = { planner: () => routing.planner, prices: () => routing.prices, settlements, onAttemptFailure };
+  const planning = {
+    planner: () => routing.planner,
+    prices: () => routing.prices,
+    ledger: credit.ledger,
+    policy: createAccountPolicy(governance, features.groups),
+    onAttemptFailure,
+  };
   let shuttingDown = false;
   const services: GatewayServices = {
     authenticator,
-    principals: new PrincipalResolver(authenticator, null),
+    principals: features.principals,
+    clientAddress: features.clientAddress,
     chat: new ChatPipeline({ ...planning, adapters: providers }),
     embeddings: new EmbeddingPipeline({ ...planning, adapters: providers }),
     planner: () => routing.planner,
     catalogView: () => catalogView,
     store,
     settlements,
+    ledgerStore: store.ledger,
     metrics,
     logger,
     isShuttingDown: () => shuttingDown,
@@ -112,7 +161,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
   metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);
 
-  const app = createHttpServer(services);
+  const app = createHttpServer(services, [(server) => features.registerRoutes(server)]);
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -130,6 +179,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await serverClosed;
       authenticator.stop();
       await settlements.close();
+      await credit.close();
+      await features.stop();
+      await governance.close();
+      redis?.disconnect();
       await store.close();
       await closeUpstreamPools();
       logger.info('switchyard stopped');

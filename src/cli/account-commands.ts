@@ -4,7 +4,8 @@ import { hashPassword } from '../accounts/password-hash.js';
 import { generateApiKey } from '../accounts/api-key-format.js';
 import { newAccountId } from '../app/bootstrap-admin.js';
 import { unitsToUsdString, usdToUnits } from '../metering/money.js';
-import type { LedgerEntryKind, Store } from '../store/store.js';
+import type { BudgetPeriod, LedgerEntryKind, Store } from '../store/store.js';
+import { parseIpRange } from '../accounts/ip-allowlist.js';
 import { CommandError, requireAccount, withStore } from './cli-store.js';
 
 export function registerAccountCommands(program: Command, print: (line: string) => void): void {
@@ -46,10 +47,14 @@ export function registerAccountCommands(program: Command, print: (line: string) 
     .option('--rpm <n>', 'requests per minute')
     .option('--tpm <n>', 'tokens per minute')
     .option('--expires <iso>', 'expiry time (ISO-8601)')
-    .action(async (options: { email: string; name: string; models?: string; budget?: string; rpm?: string; tpm?: string; expires?: string }) => {
+    .option('--ip <list>', 'comma-separated IP addresses and CIDR ranges it may be used from (default: anywhere)')
+    .option('--budget-period <period>', 'total, day, week or month: over what period --budget applies', 'total')
+    .action(async (options: { email: string; name: string; models?: string; budget?: string; rpm?: string; tpm?: string; expires?: string; ip?: string; budgetPeriod: string }) => {
       const material = generateApiKey();
       const expiresAt = options.expires === undefined ? null : Date.parse(options.expires);
       if (expiresAt !== null && Number.isNaN(expiresAt)) throw new CommandError(`--expires is not an ISO-8601 time: ${options.expires}`);
+      const ipAllowlist = parseIpAllowlist(options.ip);
+      const budgetPeriod = parseBudgetPeriod(options.budgetPeriod);
       await withStore(async (store) => {
         const account = await requireAccount(store, options.email.trim().toLowerCase());
         const now = Date.now();
@@ -64,6 +69,8 @@ export function registerAccountCommands(program: Command, print: (line: string) 
           rpm: parseCount(options.rpm, '--rpm'),
           tpm: parseCount(options.tpm, '--tpm'),
           expiresAt,
+          ipAllowlist,
+          budgetPeriod,
           createdAt: now,
         });
       });
@@ -125,6 +132,19 @@ function parseUsd(text: string, flag: string): bigint {
   } catch {
     throw new CommandError(`${flag} must be a decimal USD amount, got ${JSON.stringify(text)}`);
   }
+}
+
+function parseIpAllowlist(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = entries.find((entry) => parseIpRange(entry) === null);
+  if (invalid !== undefined) throw new CommandError(`--ip entry is not an IP address or CIDR range: ${invalid}`);
+  return entries;
+}
+
+function parseBudgetPeriod(text: string): BudgetPeriod {
+  if (text === 'total' || text === 'day' || text === 'week' || text === 'month') return text;
+  throw new CommandError(`--budget-period must be total, day, week or month, got ${JSON.stringify(text)}`);
 }
 
 function parseCount(text: string | undefined, flag: string): number | null {

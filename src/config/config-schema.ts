@@ -50,8 +50,15 @@ export interface SwitchyardConfig {
   pricing: { markup: number };
   channels: ChannelConfig[];
   models: ModelConfig[];
-  server: { bodyLimitBytes: number; shutdownGraceMs: number };
+  server: {
+    bodyLimitBytes: number;
+    shutdownGraceMs: number;
+    /** Which peers may name the client's address in X-Forwarded-For: none, any, or these addresses/CIDRs. */
+    trustProxy: boolean | string[];
+  };
   auth: { signup: boolean };
+  /** Low-balance notifications: POSTed to `webhookUrl` when a balance drops below the threshold (USD). */
+  billing: { lowBalanceThreshold: number | null; lowBalanceWebhook: string | null; webhookSecret: string | null };
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -64,14 +71,15 @@ export function defaultConfig(): SwitchyardConfig {
     pricing: { markup: 1 },
     channels: [],
     models: [],
-    server: { bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES, shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS },
+    server: { bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES, shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS, trustProxy: false },
     auth: { signup: true },
+    billing: { lowBalanceThreshold: null, lowBalanceWebhook: null, webhookSecret: null },
   };
 }
 
 /** The keys each mapping of the file accepts, by path pattern ("[]" stands for any list index). */
 export const allowedKeysByPathPattern: Readonly<Record<string, readonly string[]>> = {
-  '': ['pricing', 'channels', 'models', 'server', 'auth'],
+  '': ['pricing', 'channels', 'models', 'server', 'auth', 'billing'],
   pricing: ['markup'],
   'channels[]': [
     'name', 'provider', 'base_url', 'api_key', 'models', 'model_map',
@@ -79,8 +87,9 @@ export const allowedKeysByPathPattern: Readonly<Record<string, readonly string[]
   ],
   'models[]': ['id', 'provider', 'name', 'pricing', 'context_window', 'max_output_tokens'],
   'models[].pricing': ['input', 'output', 'cached_input', 'cache_write', 'reasoning', 'image', 'request'],
-  server: ['body_limit', 'shutdown_grace_ms'],
+  server: ['body_limit', 'shutdown_grace_ms', 'trust_proxy'],
   auth: ['signup'],
+  billing: ['low_balance_threshold', 'low_balance_webhook', 'webhook_secret'],
 };
 
 const byteUnits: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -292,9 +301,22 @@ export function createConfigSchema(knownProviders: readonly string[]) {
         .strictObject({
           body_limit: bodyLimitSchema.optional(),
           shutdown_grace_ms: yamlWholeNumber().check(z.gte(0, 'must be zero or more')).optional(),
+          trust_proxy: z.union([yamlBoolean(), z.array(nonEmptyText())]).optional(),
         })
         .nullish(),
       auth: z.strictObject({ signup: yamlBoolean().optional() }).nullish(),
+      billing: z
+        .strictObject({
+          low_balance_threshold: nonNegativeNumber().optional(),
+          low_balance_webhook: z
+            .string()
+            .superRefine((url, context) => {
+              if (!isHttpUrl(url)) context.addIssue({ code: 'custom', message: `expected an http(s) URL, got ${JSON.stringify(url)}` });
+            })
+            .optional(),
+          webhook_secret: nonEmptyText().optional(),
+        })
+        .nullish(),
     })
     .transform(
       (file): SwitchyardConfig => ({
@@ -304,8 +326,14 @@ export function createConfigSchema(knownProviders: readonly string[]) {
         server: {
           bodyLimitBytes: file.server?.body_limit ?? defaults.server.bodyLimitBytes,
           shutdownGraceMs: file.server?.shutdown_grace_ms ?? defaults.server.shutdownGraceMs,
+          trustProxy: file.server?.trust_proxy ?? defaults.server.trustProxy,
         },
         auth: { signup: file.auth?.signup ?? defaults.auth.signup },
+        billing: {
+          lowBalanceThreshold: file.billing?.low_balance_threshold ?? null,
+          lowBalanceWebhook: file.billing?.low_balance_webhook ?? null,
+          webhookSecret: file.billing?.webhook_secret ?? null,
+        },
       }),
     );
 }

@@ -8,6 +8,7 @@ import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerAdminLedgerRoutes } from './routes/admin-ledger-routes.js';
 import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import './request-decorations.js';
 
@@ -15,7 +16,7 @@ import './request-decorations.js';
  * The HTTP layer: Fastify on node:http (chosen by measurement, docs/decisions/0001). It only
  * decodes, delegates to the pipelines and encodes; errors all leave through `sendError`.
  */
-export function createHttpServer(services: GatewayServices): FastifyInstance {
+export function createHttpServer(services: GatewayServices, moreRoutes: ReadonlyArray<(app: FastifyInstance) => void> = []): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: services.bodyLimitBytes,
@@ -76,7 +77,9 @@ export function createHttpServer(services: GatewayServices): FastifyInstance {
   registerModelsRoute(app, services);
   registerAccountRoutes(app, services);
   registerHealthRoutes(app, services);
+  registerAdminLedgerRoutes(app, { principals: services.principals, ledger: services.ledgerStore, findGeneration: (id) => services.store.findGeneration(id), flush: () => services.settlements.flush() });
   registerCatalogRoutes(app, services.catalogView);
+  for (const register of moreRoutes) register(app);
   return app;
 }
 

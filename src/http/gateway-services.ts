@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import type { ApiKeyAuthenticator } from '../accounts/api-key-authenticator.js';
 import type { PrincipalResolver } from './principal.js';
+import type { ClientAddressResolver } from '../accounts/client-address.js';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.js';
 import type { EmbeddingPipeline } from '../pipeline/embedding-pipeline.js';
 import type { RoutePlanner } from '../routing/route-planner.js';
 import type { CatalogApiContext } from '../catalog/catalog-api-context.js';
 import type { SettlementSink } from '../pipeline/pipeline-ports.js';
 import type { Store } from '../store/store.js';
+import type { LedgerStore } from '../store/ledger-store.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 
 /** What the HTTP layer needs from the rest of the gateway; the composition root provides it. */
@@ -14,6 +16,8 @@ export interface GatewayServices {
   authenticator: ApiKeyAuthenticator;
   /** Who calls `/api/*`: an API key or a session. */
   principals: PrincipalResolver;
+  /** The client's address after trusted proxies (IP allowlists). */
+  clientAddress: ClientAddressResolver;
   chat: ChatPipeline;
   embeddings: EmbeddingPipeline;
   planner: () => RoutePlanner;
@@ -21,6 +25,7 @@ export interface GatewayServices {
   catalogView: () => CatalogApiContext;
   store: Store;
   settlements: SettlementSink;
+  ledgerStore: LedgerStore;
   metrics: GatewayMetrics;
   logger: Logger;
   /** True once shutdown began: new requests are refused, readiness fails. */

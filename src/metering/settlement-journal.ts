@@ -1,8 +1,9 @@
 /**
- * Append-only local journal of settlements, so that a finished request is never left unbilled
- * when the process dies before its batch reached the store.
+ * Append-only local journal of settlements, and of the holds taken before requests go upstream,
+ * so that a finished request is never left unbilled when the process dies before its batch
+ * reached the store, and a hold left by a crash is known at the next start.
  *
- * Layout: `<dataDir>/journal/segment-<12-digit number>.ndjson`, one settlement per line (see
+ * Layout: `<dataDir>/journal/segment-<12-digit number>.ndjson`, one record per line (see
  * `settlement-line.ts`). Segments are numbered upwards; this process only ever appends to a
  * segment it created itself, never to one left by an earlier run (whose last line may be torn:
  * appending behind a torn line would glue the next line to it).
@@ -28,7 +29,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Settlement } from '../store/store.js';
+import type { LedgerRecord } from '../store/ledger-store.js';
 import { decodeSettlementLine, encodeSettlementLine } from './settlement-line.js';
 
 export interface SettlementJournalOptions {
@@ -49,7 +50,8 @@ export interface JournalPosition {
 }
 
 export interface SegmentRead {
-  settlements: Settlement[];
+  /** Holds and settlements, in the order they were appended. */
+  records: LedgerRecord[];
   /** Byte offset just after the last line consumed; pass it to the next read. */
   nextOffset: number;
   /** True when the end of the segment was reached. */
@@ -127,11 +129,11 @@ export class SettlementJournal {
     return [...this.leftovers];
   }
 
-  /** Writes one settlement; when this returns, the line is in the OS and survives `kill -9`. */
-  append(settlement: Settlement): JournalPosition {
+  /** Writes one record; when this returns, the line is in the OS and survives `kill -9`. */
+  append(record: LedgerRecord): JournalPosition {
     if (this.closed) throw new Error('settlement journal is closed');
     this.open();
-    const bytes = Buffer.from(encodeSettlementLine(settlement), 'utf8');
+    const bytes = Buffer.from(encodeSettlementLine(record), 'utf8');
     if (this.activeDescriptor !== null && this.activeBytes > 0 && this.activeBytes + bytes.length > this.maxSegmentBytes) {
       this.rotate();
     }
@@ -200,7 +202,7 @@ export class SettlementJournal {
    * its newline is decoded when it is whole and skipped when torn.
    */
   readSegment(segment: number, offset: number, maxRecords: number): SegmentRead {
-    const result: SegmentRead = { settlements: [], nextOffset: offset, complete: false, skippedLines: 0 };
+    const result: SegmentRead = { records: [], nextOffset: offset, complete: false, skippedLines: 0 };
     let descriptor: number;
     try {
       descriptor = fs.openSync(this.segmentPath(segment), 'r');
@@ -212,7 +214,7 @@ export class SettlementJournal {
       const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
       let carry = Buffer.alloc(0);
       let readAt = offset;
-      while (result.settlements.length < maxRecords) {
+      while (result.records.length < maxRecords) {
         const bytesRead = fs.readSync(descriptor, chunk, 0, chunk.length, readAt);
         if (bytesRead === 0) {
           if (carry.length > 0) this.consumeLine(carry, result);
@@ -224,7 +226,7 @@ export class SettlementJournal {
         const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
         let lineStart = 0;
         let newline = data.indexOf(NEWLINE, lineStart);
-        while (newline !== -1 && result.settlements.length < maxRecords) {
+        while (newline !== -1 && result.records.length < maxRecords) {
           this.consumeLine(data.subarray(lineStart, newline), result);
           result.nextOffset += newline + 1 - lineStart;
           lineStart = newline + 1;
@@ -233,7 +235,7 @@ export class SettlementJournal {
         // Copied, because `chunk` is reused by the next read.
         carry = Buffer.from(data.subarray(lineStart));
       }
-      if (!result.complete && result.settlements.length >= maxRecords) {
+      if (!result.complete && result.records.length >= maxRecords) {
         result.complete = result.nextOffset >= fs.fstatSync(descriptor).size;
       }
     } finally {
@@ -242,19 +244,19 @@ export class SettlementJournal {
     return result;
   }
 
-  /** Every settlement in the segments left by earlier runs, in order. */
-  replay(): Settlement[] {
-    const settlements: Settlement[] = [];
+  /** Every record in the segments left by earlier runs, in order. */
+  replay(): LedgerRecord[] {
+    const records: LedgerRecord[] = [];
     for (const segment of this.leftoverSegments()) {
       let offset = 0;
       for (;;) {
         const read = this.readSegment(segment, offset, Number.MAX_SAFE_INTEGER);
-        settlements.push(...read.settlements);
+        records.push(...read.records);
         offset = read.nextOffset;
         if (read.complete) break;
       }
     }
-    return settlements;
+    return records;
   }
 
   /** Removes a rotated segment whose settlements are all stored. */
@@ -313,7 +315,7 @@ export class SettlementJournal {
   private consumeLine(line: Buffer, result: SegmentRead): void {
     if (line.length === 0) return;
     try {
-      result.settlements.push(decodeSettlementLine(line.toString('utf8')));
+      result.records.push(decodeSettlementLine(line.toString('utf8')));
     } catch {
       result.skippedLines += 1;
     }

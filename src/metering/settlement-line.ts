@@ -1,20 +1,34 @@
 /**
- * One settlement as one line of the settlement journal (NDJSON).
+ * One ledger record as one line of the settlement journal (NDJSON).
  *
- * Format, version 1: `{"v":1,"generation":{…GenerationRecord…},"charge":"<units>"}` followed by
- * "\n". Money (`generation.cost`, `charge`) is written as a decimal string, because JSON numbers
- * lose precision past 2^53 and the amounts are bigint units of 10^-12 USD.
+ * Version 2, the one written:
+ * - a hold taken before a request went upstream: `{"v":2,"hold":{…HoldRecord…}}`;
+ * - a finished request: `{"v":2,"generation":{…},"charge":"<units>","held":"<units>",
+ *   "period":<ms>|null,"attempts":[…]}`, where `held` is the hold released in the same step and
+ *   `period` the start of the key's budget period the charge counts toward (each optional).
+ * Version 1 (`{"v":1,"generation":{…},"charge":"<units>"}`) is still read. Money is written as
+ * decimal strings, because JSON numbers lose precision past 2^53 and amounts are bigint units of
+ * 10^-12 USD.
  */
-import type { GenerationRecord, GenerationStatus, Settlement } from '../store/store.js';
+import type { GenerationRecord, GenerationStatus } from '../store/store.js';
+// Types only: the crash test runs this file on its own, compiled without its neighbours.
+import type { AttemptRecord, AttemptStatus, HoldRecord, LedgerRecord, LedgerSettlement } from '../store/ledger-store.js';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
-export function encodeSettlementLine(settlement: Settlement): string {
-  const { generation, charge } = settlement;
+export function encodeSettlementLine(record: LedgerRecord): string {
+  if ('hold' in record) {
+    return `${JSON.stringify({ v: FORMAT_VERSION, hold: { ...record.hold, amount: record.hold.amount.toString() } })}\n`;
+  }
+  const { generation, charge } = record;
+  // Optional parts are written only when present, so that a record reads back exactly as written.
   return `${JSON.stringify({
     v: FORMAT_VERSION,
     generation: { ...generation, cost: generation.cost.toString() },
     charge: charge.toString(),
+    ...(record.heldAmount === undefined ? {} : { held: record.heldAmount.toString() }),
+    ...(record.budgetPeriodStart === undefined ? {} : { period: record.budgetPeriodStart }),
+    ...(record.attemptLog === undefined ? {} : { attempts: record.attemptLog }),
   })}\n`;
 }
 
@@ -88,11 +102,55 @@ function decodeGeneration(source: Record<string, unknown>): GenerationRecord {
   };
 }
 
-/** Parses one line (without its "\n"); throws on anything that is not a whole version-1 line. */
-export function decodeSettlementLine(line: string): Settlement {
+const ATTEMPT_STATUSES: ReadonlySet<string> = new Set<AttemptStatus>(['success', 'error', 'cancelled']);
+
+function decodeHold(source: Record<string, unknown>): HoldRecord {
+  return {
+    generationId: readString(source, 'generationId'),
+    accountId: readString(source, 'accountId'),
+    keyId: readNullableString(source, 'keyId'),
+    amount: readUnits(source, 'amount'),
+    instanceId: readString(source, 'instanceId'),
+    model: readString(source, 'model'),
+    endpoint: readString(source, 'endpoint'),
+    stream: readBoolean(source, 'stream'),
+    createdAt: readNumber(source, 'createdAt'),
+  };
+}
+
+function decodeAttempt(value: unknown): AttemptRecord {
+  if (!isRecord(value)) throw new TypeError('attempt is not an object');
+  const status = readString(value, 'status');
+  if (!ATTEMPT_STATUSES.has(status)) throw new TypeError(`unknown attempt status ${status}`);
+  return {
+    attempt: readNumber(value, 'attempt'),
+    channel: readNullableString(value, 'channel'),
+    provider: readNullableString(value, 'provider'),
+    model: readString(value, 'model'),
+    status: status as AttemptStatus,
+    upstreamStatus: readNullableNumber(value, 'upstreamStatus'),
+    errorCode: readNullableString(value, 'errorCode'),
+    errorMessage: readNullableString(value, 'errorMessage'),
+    latencyMs: readNumber(value, 'latencyMs'),
+    startedAt: readNumber(value, 'startedAt'),
+  };
+}
+
+/** Parses one line (without its "\n"); throws on anything that is not a whole version-1 or -2 line. */
+export function decodeSettlementLine(line: string): LedgerRecord {
   const parsed: unknown = JSON.parse(line);
-  if (!isRecord(parsed) || parsed['v'] !== FORMAT_VERSION || !isRecord(parsed['generation'])) {
+  if (!isRecord(parsed) || (parsed['v'] !== 1 && parsed['v'] !== FORMAT_VERSION)) {
     throw new TypeError('not a settlement journal line');
   }
-  return { generation: decodeGeneration(parsed['generation']), charge: readUnits(parsed, 'charge') };
+  if (parsed['v'] === FORMAT_VERSION && isRecord(parsed['hold'])) return { hold: decodeHold(parsed['hold']) };
+  if (!isRecord(parsed['generation'])) throw new TypeError('not a settlement journal line');
+  const settlement: LedgerSettlement = { generation: decodeGeneration(parsed['generation']), charge: readUnits(parsed, 'charge') };
+  if ('held' in parsed) settlement.heldAmount = readUnits(parsed, 'held');
+  if ('period' in parsed) settlement.budgetPeriodStart = readNullableNumber(parsed, 'period');
+  if ('attempts' in parsed) {
+    const attempts = parsed['attempts'];
+    if (!Array.isArray(attempts)) throw new TypeError('attempts is not an array');
+    settlement.attemptLog = attempts.map(decodeAttempt);
+  }
+  return settlement;
 }

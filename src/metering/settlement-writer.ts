@@ -1,18 +1,25 @@
 /**
- * Takes finished requests' settlements off the request path and stores them in batches.
+ * Takes finished requests' settlements, and the holds taken before requests went upstream, off
+ * the request path and stores them in batches.
  *
- * `record` costs one synchronous journal append and an array push; batches go to
+ * `record` and `recordHold` cost one synchronous journal append and an array push; batches go to
  * `store.settle` every `flushIntervalMs`, or sooner when `maxBatch` are waiting. A failing store
  * keeps its batch, which is retried with exponential backoff. The in-memory queue holds at most
  * `maxQueued` settlements: beyond that they live only in the journal (already durable) and are
  * read back from it, in order, as the queue drains — memory stays bounded however long the
  * store stalls. A journal segment is deleted once every settlement in it is confirmed.
  */
-import type { Settlement, Store } from '../store/store.js';
+import type { Settlement } from '../store/store.js';
+import { isOpenedHold, type HoldRecord, type LedgerRecord, type LedgerSettlement } from '../store/ledger-store.js';
 import type { JournalPosition, SettlementJournal } from './settlement-journal.js';
 
+/** Where batches go: `Store.settle`, which also takes the journal's hold records. */
+export interface LedgerWriteTarget {
+  settle(batch: LedgerRecord[]): Promise<number>;
+}
+
 export interface SettlementWriterOptions {
-  store: Pick<Store, 'settle'>;
+  store: LedgerWriteTarget;
   journal: SettlementJournal;
   flushIntervalMs?: number;
   maxBatch?: number;
@@ -22,6 +29,8 @@ export interface SettlementWriterOptions {
   retryMaxMs?: number;
   /** Called after the store confirmed a settlement (new or already stored). */
   onSettled?: (settlement: Settlement) => void;
+  /** Called after each confirmed batch with the records of this run in it (not those read back from earlier runs). */
+  onStored?: (records: readonly LedgerRecord[]) => void;
   /** Store failures and hook errors, for logging; the writer keeps going. */
   onError?: (error: unknown) => void;
 }
@@ -43,8 +52,8 @@ export interface SettlementWriterMetrics {
   journalFailures: number;
 }
 
-interface QueuedSettlement {
-  settlement: Settlement;
+interface QueuedRecord {
+  record: LedgerRecord;
   /** Journal segment holding it; null when the journal append failed. */
   segment: number | null;
   /** Recorded by this process (false: read back from a segment left by an earlier run). */
@@ -61,7 +70,7 @@ interface SegmentState {
 }
 
 export class SettlementWriter {
-  private readonly store: Pick<Store, 'settle'>;
+  private readonly store: LedgerWriteTarget;
   private readonly journal: SettlementJournal;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
@@ -69,9 +78,10 @@ export class SettlementWriter {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly onSettled: ((settlement: Settlement) => void) | undefined;
+  private readonly storedListeners: Array<(records: readonly LedgerRecord[]) => void> = [];
   private readonly onError: ((error: unknown) => void) | undefined;
 
-  private queue: QueuedSettlement[] = [];
+  private queue: QueuedRecord[] = [];
   private queueHead = 0;
   /** First journal position whose settlements are not in memory; null when all are. */
   private backlog: JournalPosition | null = null;
@@ -108,6 +118,7 @@ export class SettlementWriter {
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
     this.onSettled = options.onSettled;
+    if (options.onStored) this.storedListeners.push(options.onStored);
     this.onError = options.onError;
   }
 
@@ -126,25 +137,34 @@ export class SettlementWriter {
   }
 
   /** Durably notes a finished request and queues it for the store. Never waits. */
-  record(settlement: Settlement): void {
+  record(settlement: LedgerSettlement): void {
+    this.append(settlement);
+  }
+
+  /** Durably notes a hold taken before a request goes upstream. Never waits. */
+  recordHold(hold: HoldRecord): void {
+    this.append({ hold });
+  }
+
+  private append(record: LedgerRecord): void {
     if (!this.started || this.closed) throw new Error('settlement writer is not running');
     let position: JournalPosition | null = null;
     try {
-      position = this.journal.append(settlement);
+      position = this.journal.append(record);
     } catch (error) {
       // Disk full or failing: the charge must still reach the store, so memory keeps the only
       // copy (even past maxQueued); it is lost only if the process dies before the flush.
       this.journalFailures += 1;
       this.report(error);
     }
-    this.addPending(settlement, 1n);
+    this.addPending(record, 1n);
     this.recordedLive += 1;
     if (position === null) {
-      this.queue.push({ settlement, segment: null, live: true });
+      this.queue.push({ record, segment: null, live: true });
     } else {
       this.stateOf(position.segment).outstanding += 1;
       if (this.backlog === null && this.queueLength < this.maxQueued) {
-        this.queue.push({ settlement, segment: position.segment, live: true });
+        this.queue.push({ record, segment: position.segment, live: true });
       } else {
         // Everything after the first journal-only settlement stays in the journal too, so that
         // reading back in order eventually catches up with the writing end.
@@ -155,9 +175,25 @@ export class SettlementWriter {
     if (this.queueLength >= this.maxBatch) this.scheduleRun();
   }
 
-  /** Charges recorded for this account that the store has not confirmed yet. */
+  /**
+   * What the records not yet confirmed by the store will take from this account's balance: their
+   * holds and charges, less the holds those settlements release (so it may be negative).
+   */
   pendingCharges(accountId: string): bigint {
     return this.pendingByAccount.get(accountId) ?? 0n;
+  }
+
+  /** Adds a listener told of each confirmed batch's records of this run (as `onStored`). */
+  addStoredListener(listener: (records: readonly LedgerRecord[]) => void): void {
+    this.storedListeners.push(listener);
+  }
+
+  /**
+   * Runs `task` between two store batches, never during one: a read of balances made there sees
+   * exactly the records confirmed so far, which is what keeps cached balances consistent.
+   */
+  whenIdle<T>(task: () => Promise<T>): Promise<T> {
+    return this.exclusive(task);
   }
 
   /** Resolves when every settlement recorded before the call is stored; rejects on store failure. */
@@ -227,15 +263,16 @@ export class SettlementWriter {
     return state;
   }
 
-  private addPending(settlement: Settlement, sign: 1n | -1n): void {
-    if (settlement.charge === 0n) return;
-    const accountId = settlement.generation.accountId;
-    const next = (this.pendingByAccount.get(accountId) ?? 0n) + sign * settlement.charge;
+  private addPending(record: LedgerRecord, sign: 1n | -1n): void {
+    const amount = isOpenedHold(record) ? record.hold.amount : record.charge - (record.heldAmount ?? 0n);
+    if (amount === 0n) return;
+    const accountId = isOpenedHold(record) ? record.hold.accountId : record.generation.accountId;
+    const next = (this.pendingByAccount.get(accountId) ?? 0n) + sign * amount;
     if (next === 0n) this.pendingByAccount.delete(accountId);
     else this.pendingByAccount.set(accountId, next);
   }
 
-  private exclusive(task: () => Promise<void>): Promise<void> {
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.exclusiveTail.then(task);
     this.exclusiveTail = run.catch(() => undefined);
     return run;
@@ -273,11 +310,11 @@ export class SettlementWriter {
       const state = this.stateOf(cursor.segment);
       const read = this.journal.readSegment(cursor.segment, cursor.offset, this.maxQueued - this.queueLength);
       this.skippedJournalLines += read.skippedLines;
-      for (const settlement of read.settlements) {
-        this.queue.push({ settlement, segment: cursor.segment, live: !state.countedOnRead });
+      for (const record of read.records) {
+        this.queue.push({ record, segment: cursor.segment, live: !state.countedOnRead });
         if (state.countedOnRead) {
           state.outstanding += 1;
-          this.addPending(settlement, 1n);
+          this.addPending(record, 1n);
         } else {
           this.journalOnly -= 1;
         }
@@ -307,7 +344,7 @@ export class SettlementWriter {
     if (this.journal.currentSegmentRecords > 0) this.journal.rotate();
     this.storeCalls += 1;
     try {
-      await this.store.settle(batch.map((item) => item.settlement));
+      await this.store.settle(batch.map((item) => item.record));
     } catch (error) {
       this.failedFlushes += 1;
       this.consecutiveFailures += 1;
@@ -322,15 +359,26 @@ export class SettlementWriter {
     for (const item of batch) {
       const state = item.segment === null ? undefined : this.segmentStates.get(item.segment);
       if (state) state.outstanding -= 1;
-      this.addPending(item.settlement, -1n);
+      this.addPending(item.record, -1n);
       if (item.live) this.confirmedLive += 1;
     }
     this.flushedTotal += batch.length;
     this.deleteConfirmedSegments();
+    if (this.storedListeners.length > 0) {
+      const records = batch.filter((item) => item.live).map((item) => item.record);
+      for (const listener of this.storedListeners) {
+        try {
+          listener(records);
+        } catch (error) {
+          this.report(error);
+        }
+      }
+    }
     if (this.onSettled) {
       for (const item of batch) {
+        if (isOpenedHold(item.record)) continue;
         try {
-          this.onSettled(item.settlement);
+          this.onSettled(item.record);
         } catch (error) {
           this.report(error);
         }

@@ -1,24 +1,15 @@
 import { GatewayError } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
-
-/** Refuses a request the key may not make: a model outside its allowlist. */
-export function checkModelAllowed(caller: Caller, requestedName: string, modelId: string): void {
-  const allowed = caller.key.models;
-  if (allowed.length === 0 || allowed.includes(requestedName) || allowed.includes(modelId)) return;
-  throw new GatewayError('model_not_allowed', `This API key may not use the model '${requestedName}'.`, { param: 'model' });
-}
+import { modelAllowlistOf } from '../accounts/model-allowlist.js';
 
 /**
- * Refuses a priced request that the account's credit or the key's budget cannot start.
- * `pending` is what was charged but not yet written to the store.
+ * Refuses a request the key may not make: a model outside its allowlist. An entry (exact id or
+ * `*` pattern) matches the name as requested (`openai/gpt-4o` for a pinned request), the catalog
+ * id, or `creator/id` when the model's creator is given.
  */
-export function checkCredit(caller: Caller, pending: bigint, isPriced: boolean): void {
-  if (!isPriced) return;
-  if (caller.account.balance - pending <= 0n) {
-    throw new GatewayError('insufficient_credit', 'Your credit is exhausted: add credit to continue.');
-  }
-  const { budget, spent } = caller.key;
-  if (budget !== null && spent >= budget) {
-    throw new GatewayError('insufficient_credit', 'This API key has spent its budget.');
-  }
+export function checkModelAllowed(caller: Caller, requestedName: string, modelId: string, creator?: string | null): void {
+  const allowlist = modelAllowlistOf(caller.key.models);
+  if (allowlist.allowsEveryModel) return;
+  if (allowlist.allows(requestedName, modelId) || (creator && allowlist.allows(`${creator}/${modelId}`))) return;
+  throw new GatewayError('model_not_allowed', `This API key may not use the model '${requestedName}'.`, { param: 'model' });
 }

@@ -1,44 +1,66 @@
 import type { Caller } from '../accounts/api-key-authenticator.js';
-import type { ModelPrice } from '../metering/price-book.js';
+import type { SnapshotModel } from '../catalog/catalog-snapshot.js';
 import type { PriceResolver } from '../metering/price-resolver.js';
 import type { RoutePlanner, RouteAttempt } from '../routing/route-planner.js';
-import { checkCredit, checkModelAllowed } from './admission.js';
-import type { SettlementSink } from './pipeline-ports.js';
+import type { CostedRoute } from '../credit/worst-case-cost.js';
+import type { RequestLedger } from '../credit/hold-ledger.js';
+import { checkModelAllowed } from './admission.js';
+import { GatewayError } from '../core/index.js';
+import type { AccountPolicy } from './pipeline-ports.js';
 
 export interface PlanningDependencies {
   planner: () => RoutePlanner;
   prices: () => PriceResolver;
-  settlements: SettlementSink;
+  /** Holds before upstream, settles after (`src/credit/hold-ledger.ts`). */
+  ledger: RequestLedger;
+  /** Key and account limits, group pools and multipliers; none: no such governance. */
+  policy?: AccountPolicy;
+}
+
+/** The routes of a request in order, each with what a hold needs to know: its price and output limit. */
+export interface RoutePlan {
+  routes: RouteAttempt[];
+  costed: CostedRoute[];
 }
 
 /**
  * Admits a request and plans its routes: each named model (the requested one, then the fallbacks)
  * that the key may use and some channel serves, in order. Refuses with the first model's error
- * when none is usable, and with 402 when a priced model cannot be started on the caller's credit.
+ * when none is usable. Credit is checked afterwards, by holding the plan's worst case.
  */
-export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: string[]): RouteAttempt[] {
+export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: string[]): RoutePlan {
   const planner = deps.planner();
+  const prices = deps.prices();
+  const pool = deps.policy?.channelPool(caller.account.id) ?? null;
   const routes: RouteAttempt[] = [];
-  let priced = false;
+  const costed: CostedRoute[] = [];
   let firstError: unknown;
   for (const name of new Set(names)) {
     const resolved = planner.resolve(name);
     try {
-      checkModelAllowed(caller, name, resolved.modelId);
-      const planned = planner.plan(resolved);
-      routes.push(...planned);
-      const prices = deps.prices();
-      priced ||= planned.some((route) => isPriced(prices.priceFor(route.modelId, route.channel.provider, route.channel.name)));
+      checkModelAllowed(caller, name, resolved.modelId, resolved.model?.creator);
+      const planned = planner.plan(resolved).filter((route) => pool === null || pool.has(route.channel.name));
+      if (planned.length === 0) {
+        throw new GatewayError('no_available_channel', `No channel available to this account serves the model '${resolved.modelId}'.`);
+      }
+      for (const route of planned) {
+        routes.push(route);
+        costed.push({
+          price: prices.priceFor(route.modelId, route.channel.provider, route.channel.name),
+          maxOutputTokens: outputLimit(resolved.model, route.channel.provider),
+        });
+      }
     } catch (error) {
       firstError ??= error;
     }
   }
   if (routes.length === 0) throw firstError;
-  checkCredit(caller, deps.settlements.pendingCharges(caller.account.id), priced);
-  return routes;
+  return { routes, costed };
 }
 
-function isPriced(price: ModelPrice | null): boolean {
-  if (!price) return false;
-  return price.input > 0n || price.output > 0n || price.perRequest > 0n;
+/** The provider's own limit for its offer of the model, else the model's, else unknown. */
+function outputLimit(model: SnapshotModel | undefined, provider: string): number | null {
+  if (!model) return null;
+  const offer = model.offers.find((candidate) => candidate.provider === provider);
+  return offer?.maxOutputTokens ?? model.maxOutputTokens ?? null;
 }

@@ -6,21 +6,22 @@ import {
   type Usage,
 } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
-import type { RoutePlanner, RouteAttempt } from '../routing/route-planner.js';
-import type { PriceResolver } from '../metering/price-resolver.js';
+import { callerAmount } from './caller-amount.js';
+import type { RouteAttempt } from '../routing/route-planner.js';
 import { computeCost } from '../metering/compute-cost.js';
+import { estimatePromptTokens } from '../metering/estimate-tokens.js';
+import { isPricedPlan, worstCaseCost } from '../credit/worst-case-cost.js';
+import type { HoldTicket } from '../credit/hold-ledger.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
-import { admitAndPlan } from './admit-and-plan.js';
+import { admitAndPlan, type PlanningDependencies, type RoutePlan } from './admit-and-plan.js';
+import { AttemptLog } from './attempt-log.js';
 import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
-import type { AdapterLookup, SettlementSink } from './pipeline-ports.js';
+import type { AdapterLookup } from './pipeline-ports.js';
 import { StreamUsageCounter } from '../metering/stream-usage-counter.js';
 import { StreamMeter } from './stream-meter.js';
 
-export interface ChatPipelineDependencies {
-  planner: () => RoutePlanner;
-  prices: () => PriceResolver;
+export interface ChatPipelineDependencies extends PlanningDependencies {
   adapters: AdapterLookup;
-  settlements: SettlementSink;
   /** Told of each failed upstream attempt (failover continues or gives up after it). */
   onAttemptFailure?: AttemptFailureListener;
   now?: () => number;
@@ -42,8 +43,9 @@ export interface ChatStreamSession {
 }
 
 /**
- * The request path of a chat completion: admit (key allowlist, credit) → plan routes → attempt
- * with failover → meter → settle. Every path out of here records the request exactly once.
+ * The request path of a chat completion: admit (key allowlist) → plan routes → hold the worst
+ * case against credit and budget → attempt with failover → meter → release the hold and charge,
+ * as one settlement. Every path out of here records the request exactly once.
  */
 export class ChatPipeline {
   private readonly now: () => number;
@@ -53,36 +55,50 @@ export class ChatPipeline {
   }
 
   async complete(caller: Caller, request: ChatRequest, context: RequestContext): Promise<CompletedChat> {
+    const log = new AttemptLog(this.now, this.deps.onAttemptFailure);
+    let ticket: HoldTicket | null = null;
+    let settled = false;
     try {
-      const routes = this.plan(caller, request);
+      const plan = this.plan(caller, request);
+      const promptTokens = lazyPromptTokens(request);
+      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
+      ticket = await this.hold(caller, request, context, plan, promptTokens);
       const result = await attemptWithFailover(
-        routes,
+        plan.routes,
         context.signal,
-        (attempt) => this.adapter(attempt).chat(request, attempt.target, context.signal),
-        this.deps.onAttemptFailure,
+        log.run((attempt) => this.adapter(attempt).chat(request, attempt.target, context.signal)),
+        log.onFailure,
       );
+      log.finish('success');
       const usage = result.value.usage ?? this.estimateResponseUsage(request, result.value);
-      const cost = this.cost(usage, result.attempt);
-      this.deps.settlements.record(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now()));
+      const cost = this.cost(usage, result.attempt, caller);
+      settled = true;
+      this.deps.policy?.recordTokens(caller, usage.inputTokens + usage.outputTokens);
+      this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
       return { response: result.value, usage, cost, attempts: result.attempts };
     } catch (error) {
-      this.recordFailure(caller, request, context, error, false);
+      if (!settled) this.recordFailure(caller, request, context, error, false, ticket, log);
       throw error;
     }
   }
 
   async openStream(caller: Caller, request: ChatRequest, context: RequestContext): Promise<ChatStreamSession> {
+    const log = new AttemptLog(this.now, this.deps.onAttemptFailure);
+    let ticket: HoldTicket | null = null;
     let opened;
     try {
-      const routes = this.plan(caller, request);
+      const plan = this.plan(caller, request);
+      const promptTokens = lazyPromptTokens(request);
+      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
+      ticket = await this.hold(caller, request, context, plan, promptTokens);
       opened = await attemptWithFailover(
-        routes,
+        plan.routes,
         context.signal,
-        (attempt) => this.adapter(attempt).chatStream(request, attempt.target, context.signal),
-        this.deps.onAttemptFailure,
+        log.run((attempt) => this.adapter(attempt).chatStream(request, attempt.target, context.signal)),
+        log.onFailure,
       );
     } catch (error) {
-      this.recordFailure(caller, request, context, error, true);
+      this.recordFailure(caller, request, context, error, true, ticket, log);
       throw error;
     }
     const meter = new StreamMeter(request, this.now);
@@ -92,24 +108,41 @@ export class ChatPipeline {
       finished = true;
       // Without upstream usage (cut off, or a client that left) the produced text is counted.
       const usage = meter.usage();
-      const cost = usage ? this.cost(usage, opened.attempt) : 0n;
+      const cost = usage ? this.cost(usage, opened.attempt, caller) : 0n;
+      if (usage) this.deps.policy?.recordTokens(caller, usage.inputTokens + usage.outputTokens);
       const failed = meter.error !== null;
+      const status = ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success';
+      log.finish(status, meter.error?.error ?? null);
       const facts = answeredFacts(opened, usage, cost, {
-        status: ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success',
+        status,
         httpStatus: ending === 'client_closed' ? 499 : 200,
         errorCode: meter.error?.error.code ?? null,
         stream: true,
         ttftMs: meter.firstTokenAt === null ? null : meter.firstTokenAt - context.startedAt,
       });
-      this.deps.settlements.record(buildSettlement(caller, context, facts, this.now()));
+      this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
       return { usage, cost };
     };
     return { events: metered(opened.value.events, meter), attempts: opened.attempts, finish };
   }
 
   /** Fallback models are tried after every channel of the model before them has failed. */
-  private plan(caller: Caller, request: ChatRequest): RouteAttempt[] {
+  private plan(caller: Caller, request: ChatRequest): RoutePlan {
     return admitAndPlan(this.deps, caller, [request.model, ...(request.fallbackModels ?? [])]);
+  }
+
+  /** Holds the prompt (counted with the tokenizer) plus the output limit, on the dearest route. */
+  private hold(caller: Caller, request: ChatRequest, context: RequestContext, plan: RoutePlan, promptTokens: () => number): Promise<HoldTicket | null> {
+    if (!isPricedPlan(plan.costed)) return Promise.resolve(null);
+    const amount = callerAmount(this.deps.policy, caller, worstCaseCost(plan.costed, promptTokens(), request.maxOutputTokens));
+    return this.deps.ledger.hold({
+      caller,
+      generationId: context.generationId,
+      endpoint: context.endpoint,
+      model: request.model,
+      stream: request.stream === true,
+      amount,
+    });
   }
 
   private adapter(attempt: RouteAttempt) {
@@ -123,10 +156,12 @@ export class ChatPipeline {
   }
 
   /** Billed at the price of the model, provider and channel that answered (a fallback may differ). */
-  private cost(usage: Usage, attempt: RouteAttempt): bigint {
+  private cost(usage: Usage, attempt: RouteAttempt, caller: Caller): bigint {
     const price = this.deps.prices().priceFor(attempt.modelId, attempt.channel.provider, attempt.channel.name);
-    return price ? computeCost(usage, price) : 0n;
+    return price ? callerAmount(this.deps.policy, caller, computeCost(usage, price)) : 0n;
   }
+
+
 
   private estimateResponseUsage(request: ChatRequest, response: ChatResponse): Usage {
     const counter = new StreamUsageCounter(request);
@@ -138,10 +173,26 @@ export class ChatPipeline {
     return counter.finish();
   }
 
-  private recordFailure(caller: Caller, request: ChatRequest, context: RequestContext, error: unknown, stream: boolean): void {
+  /** Nothing is charged; the hold, if one was taken, is released in the same record. */
+  private recordFailure(
+    caller: Caller,
+    request: ChatRequest,
+    context: RequestContext,
+    error: unknown,
+    stream: boolean,
+    ticket: HoldTicket | null,
+    log: AttemptLog,
+  ): void {
+    log.finish(context.signal.aborted ? 'cancelled' : 'error', error);
     const facts = failureFacts(request.model, error, stream, context.signal.aborted);
-    this.deps.settlements.record(buildSettlement(caller, context, facts, this.now()));
+    this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
   }
+}
+
+/** Counts the prompt once, and only if something asks (a priced hold, a token limit). */
+function lazyPromptTokens(request: ChatRequest): () => number {
+  let counted: number | null = null;
+  return () => (counted ??= estimatePromptTokens(request));
 }
 
 async function* metered(events: AsyncIterable<StreamEvent>, meter: StreamMeter): AsyncGenerator<StreamEvent> {

@@ -1,9 +1,13 @@
 import { GatewayError, type EmbeddingRequest, type EmbeddingResponse, type Usage } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import { computeCost } from '../metering/compute-cost.js';
+import { callerAmount } from './caller-amount.js';
 import { countTextTokens } from '../metering/estimate-tokens.js';
+import { isPricedPlan, worstCaseCost } from '../credit/worst-case-cost.js';
+import type { HoldTicket } from '../credit/hold-ledger.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies } from './admit-and-plan.js';
+import { AttemptLog } from './attempt-log.js';
 import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup } from './pipeline-ports.js';
 
@@ -19,7 +23,7 @@ export interface CompletedEmbedding {
   attempts: number;
 }
 
-/** The request path of an embedding: admit → plan → attempt with failover → settle. */
+/** The request path of an embedding: admit → plan → hold → attempt with failover → settle. */
 export class EmbeddingPipeline {
   private readonly now: () => number;
 
@@ -28,9 +32,27 @@ export class EmbeddingPipeline {
   }
 
   async embed(caller: Caller, request: EmbeddingRequest, context: RequestContext): Promise<CompletedEmbedding> {
+    const log = new AttemptLog(this.now, this.deps.onAttemptFailure);
+    let ticket: HoldTicket | null = null;
+    let settled = false;
     try {
-      const routes = admitAndPlan(this.deps, caller, [request.model]);
-      const result = await attemptWithFailover(routes, context.signal, (attempt) => {
+      const plan = admitAndPlan(this.deps, caller, [request.model]);
+      let inputTokens: number | null = null;
+      const promptTokens = () => (inputTokens ??= countInputTokens(request));
+      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
+      if (isPricedPlan(plan.costed)) {
+        // Embeddings produce no output tokens: the worst case is the input at the dearest price.
+        const amount = callerAmount(this.deps.policy, caller, worstCaseCost(plan.costed, promptTokens(), 0));
+        ticket = await this.deps.ledger.hold({
+          caller,
+          generationId: context.generationId,
+          endpoint: context.endpoint,
+          model: request.model,
+          stream: false,
+          amount,
+        });
+      }
+      const run = log.run((attempt) => {
         const adapter = this.deps.adapters.adapterFor(attempt.channel.provider);
         if (!adapter?.embed) {
           throw new GatewayError('upstream_error', `Provider '${attempt.channel.provider}' offers no embeddings.`, {
@@ -38,7 +60,9 @@ export class EmbeddingPipeline {
           });
         }
         return adapter.embed(request, attempt.target, context.signal);
-      }, this.deps.onAttemptFailure);
+      });
+      const result = await attemptWithFailover(plan.routes, context.signal, run, log.onFailure);
+      log.finish('success');
       const usage: Usage = {
         inputTokens: result.value.usage.source === 'upstream' ? result.value.usage.inputTokens : countInputTokens(request),
         cachedInputTokens: 0,
@@ -48,13 +72,17 @@ export class EmbeddingPipeline {
         source: result.value.usage.source,
       };
       const price = this.deps.prices().priceFor(result.attempt.modelId, result.attempt.channel.provider, result.attempt.channel.name);
-      const cost = price ? computeCost(usage, price) : 0n;
-      const settlement = buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now());
-      this.deps.settlements.record(settlement);
+      const cost = price ? callerAmount(this.deps.policy, caller, computeCost(usage, price)) : 0n;
+      settled = true;
+      this.deps.policy?.recordTokens(caller, usage.inputTokens);
+      this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
       return { response: result.value, cost, attempts: result.attempts };
     } catch (error) {
-      const facts = failureFacts(request.model, error, false, context.signal.aborted);
-      this.deps.settlements.record(buildSettlement(caller, context, facts, this.now()));
+      if (!settled) {
+        log.finish(context.signal.aborted ? 'cancelled' : 'error', error);
+        const facts = failureFacts(request.model, error, false, context.signal.aborted);
+        this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
+      }
       throw error;
     }
   }

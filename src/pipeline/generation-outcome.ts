@@ -1,7 +1,8 @@
 import { isGatewayError } from '../core/index.js';
 import type { RouteAttempt } from '../routing/route-planner.js';
 import type { Usage } from '../core/index.js';
-import type { GenerationRecord, GenerationStatus, Settlement } from '../store/store.js';
+import type { GenerationRecord, GenerationStatus } from '../store/store.js';
+import type { AttemptRecord, LedgerSettlement } from '../store/ledger-store.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
 
 export interface RequestContext {
@@ -10,6 +11,8 @@ export interface RequestContext {
   endpoint: string;
   startedAt: number;
   signal: AbortSignal;
+  /** The client's address (after trusted proxies), for IP allowlists. */
+  clientIp?: string | null;
 }
 
 export interface OutcomeFacts {
@@ -26,8 +29,14 @@ export interface OutcomeFacts {
   attempts: number;
 }
 
-/** The settlement of one finished request: the record to log and the amount to charge. */
-export function buildSettlement(caller: Caller, context: RequestContext, facts: OutcomeFacts, now: number): Settlement {
+/** The settlement of one finished request: the record to log, the amount to charge, the attempts made. */
+export function buildSettlement(
+  caller: Caller,
+  context: RequestContext,
+  facts: OutcomeFacts,
+  now: number,
+  attemptLog: AttemptRecord[] = [],
+): LedgerSettlement {
   const usage = facts.usage;
   const generation: GenerationRecord = {
     id: context.generationId,
@@ -53,7 +62,7 @@ export function buildSettlement(caller: Caller, context: RequestContext, facts: 
     attempts: facts.attempts,
     createdAt: context.startedAt,
   };
-  return { generation, charge: facts.cost };
+  return { generation, charge: facts.cost, attemptLog };
 }
 
 /** The facts of a request that failed before any output: nothing is charged. */

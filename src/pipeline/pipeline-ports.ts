@@ -1,4 +1,6 @@
 import type { ProviderAdapter } from '../core/index.js';
+import type { Caller } from '../accounts/api-key-authenticator.js';
+import type { PriceRatio } from '../accounts/account-group-pricing.js';
 import type { Settlement } from '../store/store.js';
 
 /** The narrow views of other modules that the request pipeline needs. */
@@ -13,4 +15,18 @@ export interface SettlementSink {
 
 export interface AdapterLookup {
   adapterFor(providerId: string): ProviderAdapter | undefined;
+}
+
+/**
+ * What an account's and key's governance adds to a request: limits checked before it goes
+ * upstream, the tokens it used counted after, and the account group's channel pool and price
+ * multiplier. Implemented by the composition root over the key governance and group modules.
+ */
+export interface AccountPolicy {
+  /** Throws the contract's 403 / 429 when the key's IP allowlist or the rate limits refuse. */
+  admit(caller: Caller, facts: { clientIp: string | null; estimatedPromptTokens: () => number }): Promise<void>;
+  recordTokens(caller: Caller, tokens: number): void;
+  /** The channels this account may use; null means all. */
+  channelPool(accountId: string): ReadonlySet<string> | null;
+  priceMultiplier(accountId: string): PriceRatio;
 }

@@ -30,6 +30,11 @@ export interface AccountsTable {
   balance: Int64Column;
   disabled: FlagColumn;
   created_at: Int64Column;
+  /** The account's group (price multiplier, channel pool); null for none. Migration 0005. */
+  group_id: string | null;
+  /** Account-wide rate limits (migration 0003); null for none. */
+  rpm: NullableInt32Column;
+  tpm: NullableInt32Column;
 }
 
 export interface ApiKeysTable {
@@ -48,6 +53,13 @@ export interface ApiKeysTable {
   revoked_at: NullableInt64Column;
   created_at: Int64Column;
   updated_at: Int64Column;
+  /** JSON array of addresses and CIDR ranges; empty means anywhere (migration 0003). */
+  ip_allowlist: ColumnType<string, string | undefined, string>;
+  /** `total`, `day`, `week` or `month` (migration 0003). */
+  budget_period: ColumnType<string, string | undefined, string>;
+  /** Spent within the budget period that started at `period_start` (migration 0004). */
+  period_spent: ColumnType<bigint | number | string, bigint | number | undefined, bigint | number>;
+  period_start: ColumnType<bigint | number | string, bigint | number | undefined, bigint | number>;
 }
 
 export interface LedgerEntriesTable {
@@ -108,10 +120,106 @@ export interface ChannelsTable {
   updated_at: Int64Column;
 }
 
+/** Log-in sessions; `id` is the hex SHA-256 of the cookie's token, never the token itself. */
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  created_at: Int64Column;
+  expires_at: Int64Column;
+  last_seen_at: Int64Column;
+}
+
+/** Redemption codes: only a hash and a short prefix of each code are kept, like API keys. */
+export interface RedemptionCodesTable {
+  id: string;
+  prefix: string;
+  /** Hex SHA-256 of the whole code. */
+  hash: string;
+  amount: Int64Column;
+  note: string | null;
+  /** Codes created together share it. */
+  batch_id: string;
+  expires_at: NullableInt64Column;
+  disabled: FlagColumn;
+  redeemed_by: string | null;
+  redeemed_at: NullableInt64Column;
+  created_at: Int64Column;
+}
+
+/** Account groups: a price multiplier (exact decimal text) and the channels their accounts may use. */
+export interface GroupsTable {
+  id: string;
+  name: string;
+  price_multiplier: string;
+  /** JSON array of channel names; empty means every channel. */
+  channels: JsonTextColumn;
+  created_at: Int64Column;
+  updated_at: Int64Column;
+}
+
+/** Per-account low-balance threshold and whether the current crossing was already notified. */
+export interface LowBalanceAlertsTable {
+  account_id: string;
+  /** Null: the notifier's default threshold applies. */
+  threshold: NullableInt64Column;
+  /** Set once the crossing below the threshold is notified; cleared when the balance recovers. */
+  notified_at: NullableInt64Column;
+}
+
+/** Our price of a model set through the admin API: decimal text, USD per 1M (per image / request). */
+export interface PriceOverridesTable {
+  model_id: string;
+  /** '' for the model's general price. */
+  provider: string;
+  input: string | null;
+  output: string | null;
+  cached_input: string | null;
+  cache_write: string | null;
+  reasoning: string | null;
+  image: string | null;
+  request: string | null;
+  updated_at: Int64Column;
+}
+
+/** Holds stored and not released yet (migration 0004). */
+export interface OpenHoldsTable {
+  generation_id: string;
+  account_id: string;
+  key_id: string | null;
+  amount: Int64Column;
+  instance_id: string;
+  model: string;
+  endpoint: string;
+  stream: FlagColumn;
+  created_at: Int64Column;
+}
+
+/** Each upstream attempt of a generation (migration 0004). */
+export interface GenerationAttemptsTable {
+  generation_id: string;
+  attempt: Int32Column;
+  channel: string | null;
+  provider: string | null;
+  model: string;
+  status: string;
+  upstream_status: NullableInt32Column;
+  error_code: string | null;
+  error_message: string | null;
+  latency_ms: Int32Column;
+  started_at: Int64Column;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   ledger_entries: LedgerEntriesTable;
   generations: GenerationsTable;
   channels: ChannelsTable;
+  open_holds: OpenHoldsTable;
+  generation_attempts: GenerationAttemptsTable;
+  sessions: SessionsTable;
+  redemption_codes: RedemptionCodesTable;
+  groups: GroupsTable;
+  low_balance_alerts: LowBalanceAlertsTable;
+  price_overrides: PriceOverridesTable;
 }

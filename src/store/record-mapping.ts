@@ -10,6 +10,7 @@ import type {
   AccountRecord,
   AccountRole,
   ApiKeyRecord,
+  BudgetPeriod,
   GenerationRecord,
   GenerationStatus,
   LedgerEntry,
@@ -34,6 +35,8 @@ export function accountFromRow(row: Selectable<AccountsTable>): AccountRecord {
     balance: toBigInt(row.balance),
     disabled: toFlag(row.disabled),
     createdAt: toNumber(row.created_at),
+    rpm: toNullableNumber(row.rpm ?? null),
+    tpm: toNullableNumber(row.tpm ?? null),
   };
 }
 
@@ -53,6 +56,8 @@ export function apiKeyFromRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     revokedAt: toNullableNumber(row.revoked_at),
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
+    ipAllowlist: parseStringArray(row.ip_allowlist ?? '[]'),
+    budgetPeriod: (row.budget_period ?? 'total') as BudgetPeriod,
   };
 }
 
@@ -72,6 +77,8 @@ export function apiKeyToRow(key: ApiKeyRecord): Insertable<ApiKeysTable> {
     revoked_at: key.revokedAt,
     created_at: key.createdAt,
     updated_at: key.updatedAt,
+    ip_allowlist: JSON.stringify(key.ipAllowlist ?? []),
+    budget_period: key.budgetPeriod ?? 'total',
   };
 }
 

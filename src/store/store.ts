@@ -17,6 +17,10 @@ export interface AccountRecord {
   balance: bigint;
   disabled: boolean;
   createdAt: number;
+  /** Account-wide requests per minute over all its keys; null or absent for none. */
+  rpm?: number | null;
+  /** Account-wide tokens per minute over all its keys; null or absent for none. */
+  tpm?: number | null;
 }
 
 export interface NewAccount {
@@ -47,11 +51,17 @@ export interface ApiKeyRecord {
   createdAt: number;
   /** Changes on every update, so caches can find what changed. */
   updatedAt: number;
+  /** Addresses and CIDR ranges the key may be used from; empty or absent means anywhere. */
+  ipAllowlist?: string[];
+  /** Over what period `budget` applies; absent means `total`. */
+  budgetPeriod?: BudgetPeriod;
 }
+
+export type BudgetPeriod = 'total' | 'day' | 'week' | 'month';
 
 export type NewApiKey = Omit<ApiKeyRecord, 'spent' | 'revokedAt' | 'updatedAt'>;
 
-export type LedgerEntryKind = 'top_up' | 'charge' | 'refund' | 'correction' | 'redemption';
+export type LedgerEntryKind = 'top_up' | 'hold' | 'release' | 'charge' | 'refund' | 'correction' | 'redemption';
 
 export interface LedgerEntry {
   id: string;

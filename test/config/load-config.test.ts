@@ -71,8 +71,9 @@ describe('parseConfigText: valid files', () => {
         pricing: { markup: 1 },
         channels: [],
         models: [],
-        server: { bodyLimitBytes: 32 * 1024 * 1024, shutdownGraceMs: 30000 },
+        server: { bodyLimitBytes: 32 * 1024 * 1024, shutdownGraceMs: 30000, trustProxy: false },
         auth: { signup: true },
+        billing: { lowBalanceThreshold: null, lowBalanceWebhook: null, webhookSecret: null },
       });
     }
     const config = parse('channels:\n  - name: local\n    provider: demo\n    models: ["*"]\n');
@@ -105,6 +106,10 @@ describe('parseConfigText: valid files', () => {
     const config = parse(`server:
   body_limit: 512kb
   shutdown_grace_ms: 5000
+  trust_proxy: [10.0.0.0/8]
+billing:
+  low_balance_threshold: 2.5
+  low_balance_webhook: https://hooks.example.com/switchyard
 auth:
   signup: false
 models:
@@ -115,7 +120,8 @@ models:
     max_output_tokens: 64000
     pricing: { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75, reasoning: 15, image: 0.01, request: 0.002 }
 `);
-    expect(config.server).toEqual({ bodyLimitBytes: 512 * 1024, shutdownGraceMs: 5000 });
+    expect(config.server).toEqual({ bodyLimitBytes: 512 * 1024, shutdownGraceMs: 5000, trustProxy: ['10.0.0.0/8'] });
+    expect(config.billing).toEqual({ lowBalanceThreshold: 2.5, lowBalanceWebhook: 'https://hooks.example.com/switchyard', webhookSecret: null });
     expect(config.auth.signup).toBe(false);
     expect(config.models[0]).toEqual({
       id: 'big',

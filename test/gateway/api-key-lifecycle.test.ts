@@ -71,6 +71,8 @@ describe('API keys', () => {
       tpm: null,
       expires_at: null,
       balance: 12.5,
+      ip_allowlist: [],
+      budget_period: 'total',
     });
     expect(JSON.stringify(body)).not.toContain(key);
   });

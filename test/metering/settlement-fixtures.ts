@@ -1,5 +1,11 @@
 /** Settlements and a counting in-memory store for the metering tests. */
-import type { GenerationRecord, Settlement, Store } from '../../src/store/store.js';
+import type { GenerationRecord, Settlement } from '../../src/store/store.js';
+import { isOpenedHold, type LedgerRecord } from '../../src/store/ledger-store.js';
+
+/** The generation id of a settlement, or the generation a hold was taken for. */
+export function generationIdOf(record: LedgerRecord): string {
+  return isOpenedHold(record) ? record.hold.generationId : record.generation.id;
+}
 
 export function makeGeneration(id: string, overrides: Partial<GenerationRecord> = {}): GenerationRecord {
   return {
@@ -37,7 +43,7 @@ export function makeSettlement(id: string, charge = 1_000n, overrides: Partial<G
  * Implements `settle` like the real store (idempotent by generation id) and counts everything:
  * calls, batch sizes, and settlements offered again after they were stored.
  */
-export class CountingStore implements Pick<Store, 'settle'> {
+export class CountingStore {
   readonly stored = new Map<string, Settlement>();
   readonly batchSizes: number[] = [];
   readonly charged = new Map<string, bigint>();
@@ -45,8 +51,9 @@ export class CountingStore implements Pick<Store, 'settle'> {
   /** Called before each batch is applied; throwing or returning a rejected promise fails the call. */
   beforeSettle: ((batch: Settlement[]) => void | Promise<void>) | null = null;
 
-  async settle(batch: Settlement[]): Promise<number> {
-    this.batchSizes.push(batch.length);
+  async settle(records: LedgerRecord[]): Promise<number> {
+    const batch = records.filter((record): record is Settlement => !isOpenedHold(record));
+    this.batchSizes.push(records.length);
     if (this.beforeSettle) await this.beforeSettle(batch);
     let added = 0;
     for (const settlement of batch) {

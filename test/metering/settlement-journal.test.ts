@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { journalDirectory, SettlementJournal } from '../../src/metering/settlement-journal.js';
 import { decodeSettlementLine, encodeSettlementLine } from '../../src/metering/settlement-line.js';
-import { makeSettlement } from './settlement-fixtures.js';
+import { generationIdOf, makeSettlement } from './settlement-fixtures.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'switchyard-journal-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -66,7 +66,7 @@ describe('SettlementJournal', () => {
     appendFileSync(path.join(directory, segmentName!), torn.slice(0, torn.length - 20));
 
     const second = new SettlementJournal({ directory });
-    expect(second.replay().map((settlement) => settlement.generation.id)).toEqual(['gen-1', 'gen-2']);
+    expect(second.replay().map(generationIdOf)).toEqual(['gen-1', 'gen-2']);
     const read = second.readSegment(second.leftoverSegments()[0]!, 0, 100);
     expect(read.skippedLines).toBe(1);
     expect(read.complete).toBe(true);
@@ -75,7 +75,7 @@ describe('SettlementJournal', () => {
     expect(position.segment).toBeGreaterThan(second.leftoverSegments()[0]!);
     second.close();
     const third = new SettlementJournal({ directory });
-    expect(third.replay().map((settlement) => settlement.generation.id)).toEqual(['gen-1', 'gen-2', 'gen-4']);
+    expect(third.replay().map(generationIdOf)).toEqual(['gen-1', 'gen-2', 'gen-4']);
   });
 
   it('accepts a whole last line that lost only its newline', () => {
@@ -86,7 +86,7 @@ describe('SettlementJournal', () => {
       path.join(directory, 'segment-000000000007.ndjson'),
       encodeSettlementLine(makeSettlement('gen-1')) + encodeSettlementLine(makeSettlement('gen-2')).trimEnd(),
     );
-    expect(new SettlementJournal({ directory }).replay().map((settlement) => settlement.generation.id)).toEqual([
+    expect(new SettlementJournal({ directory }).replay().map(generationIdOf)).toEqual([
       'gen-1',
       'gen-2',
     ]);
@@ -102,7 +102,7 @@ describe('SettlementJournal', () => {
     );
     const reader = new SettlementJournal({ directory });
     const read = reader.readSegment(1, 0, 100);
-    expect(read.settlements.map((settlement) => settlement.generation.id)).toEqual(['gen-1', 'gen-2']);
+    expect(read.records.map(generationIdOf)).toEqual(['gen-1', 'gen-2']);
     expect(read.skippedLines).toBe(1);
   });
 
@@ -117,7 +117,7 @@ describe('SettlementJournal', () => {
     for (;;) {
       const read = journal.readSegment(segment, offset, 3);
       reads += 1;
-      ids.push(...read.settlements.map((settlement) => settlement.generation.id));
+      ids.push(...read.records.map(generationIdOf));
       offset = read.nextOffset;
       if (read.complete) break;
     }
@@ -141,7 +141,7 @@ describe('SettlementJournal', () => {
     expect(journal.segments()).toEqual([2, 3]);
     expect(journal.segmentAfter(1)).toBe(2);
     journal.close();
-    expect(new SettlementJournal({ directory }).replay().map((settlement) => settlement.generation.id)).toEqual([
+    expect(new SettlementJournal({ directory }).replay().map(generationIdOf)).toEqual([
       'gen-02',
       'gen-03',
       'gen-04',

@@ -77,6 +77,9 @@ describe.skipIf(probe === null)('PostgreSQL store', () => {
         'api_keys.spent:bigint',
         'generations.cost:bigint',
         'ledger_entries.amount:bigint',
+        'open_holds.amount:bigint',
+        'redemption_codes.amount:bigint',
+        'redemption_codes.disabled:integer',
       ]);
     } finally {
       await db.destroy();

@@ -53,7 +53,7 @@ export function runStoreContract(dialect: Store['dialect'], openFreshStore: () =
       it('creates an account with zero balance and finds it by id and by email', async () => {
         const input = newAccount({ role: 'admin', passwordHash: 'scrypt$abc' });
         const created = await store.createAccount(input);
-        expect(created).toEqual({ ...input, balance: 0n, disabled: false });
+        expect(created).toEqual({ ...input, balance: 0n, disabled: false, rpm: null, tpm: null });
         expect(await store.findAccountById(input.id)).toEqual(created);
         expect(await store.findAccountByEmail(input.email)).toEqual(created);
       });
@@ -88,6 +88,8 @@ export function runStoreContract(dialect: Store['dialect'], openFreshStore: () =
           rpm: 60,
           tpm: 100_000,
           expiresAt: BASE_TIME + 86_400_000,
+          ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
+          budgetPeriod: 'day',
         });
         const created = await store.createApiKey(input);
         expect(created).toEqual({ ...input, spent: 0n, revokedAt: null, updatedAt: input.createdAt });

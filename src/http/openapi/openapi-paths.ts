@@ -1,4 +1,5 @@
 import { describeOperation, type OperationFacts } from './describe-operation.js';
+import { accountEndpoints } from './openapi-account-paths.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -20,7 +21,7 @@ const endpoints: Record<string, Partial<Record<Method, OperationFacts>>> = {
     get: { summary: 'The calling API key and its owner\'s balance', tag: 'Account', security: 'key', success: { status: 200, schema: 'KeyInfo' }, errors: [401] },
   },
   '/api/usage': {
-    get: { summary: 'The caller\'s most recent requests, newest first', tag: 'Account', security: 'key_or_session', query: { limit: '1 to 1000 (default 50)' }, success: { status: 200, schema: 'GenerationList' }, errors: [400, 401] },
+    get: { summary: 'The caller\'s most recent requests, newest first', tag: 'Account', security: 'key_or_session', query: { limit: '1 to 1000 (default 50)', offset: 'Page start', cursor: 'Continue after this cursor', from: 'Start time (ISO 8601)', to: 'End time (ISO 8601)', model: 'Model id', key: 'API key id', status: 'success | error | cancelled' }, success: { status: 200, schema: 'GenerationList' }, errors: [400, 401] },
   },
   '/api/generations/{id}': {
     get: { summary: 'One request record of the caller', tag: 'Account', security: 'key_or_session', path: { id: 'Generation id' }, success: { status: 200, schema: 'Generation' }, errors: [401, 404] },
@@ -49,9 +50,11 @@ const endpoints: Record<string, Partial<Record<Method, OperationFacts>>> = {
   '/metrics': { get: { summary: 'Prometheus metrics (from loopback)', tag: 'Operations', security: 'none', success: { status: 200, mediaType: 'text/plain' }, errors: [404] } },
 };
 
+const allEndpoints = { ...endpoints, ...accountEndpoints };
+
 export function openApiPaths(): Record<string, Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [path, methods] of Object.entries(endpoints)) {
+  for (const [path, methods] of Object.entries(allEndpoints)) {
     paths[path] = Object.fromEntries(Object.entries(methods).map(([method, facts]) => [method, describeOperation(facts)]));
   }
   return paths;
@@ -59,5 +62,5 @@ export function openApiPaths(): Record<string, Record<string, unknown>> {
 
 /** `METHOD /path` of every documented endpoint, for the test that compares them with the routes. */
 export function documentedEndpoints(): string[] {
-  return Object.entries(endpoints).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+  return Object.entries(allEndpoints).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
 }

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/index.js';
 import { unitsToUsdNumber } from '../../metering/money.js';
-import type { GenerationRecord } from '../../store/store.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { apiKeyFromHeaders } from '../api-key-from-headers.js';
+import { encodeGeneration } from './encode-generation-record.js';
 
-/** The account side of contract §5 that an API key can reach: its key, its usage, one record. */
+export { encodeGeneration } from './encode-generation-record.js';
+
+/** The account side of contract §5 that an API key can reach: its key and one record (usage: `usage-routes.ts`). */
 export function registerAccountRoutes(app: FastifyInstance, services: GatewayServices): void {
 
   app.get('/api/key', async (request) => {
@@ -23,15 +25,9 @@ export function registerAccountRoutes(app: FastifyInstance, services: GatewaySer
       tpm: key.tpm,
       expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
       balance: unitsToUsdNumber(balance),
+      ip_allowlist: key.ipAllowlist ?? [],
+      budget_period: key.budgetPeriod ?? 'total',
     };
-  });
-
-  app.get('/api/usage', async (request) => {
-    const { account } = await services.principals.resolve(request.headers);
-    const limit = parseLimit((request.query as Record<string, unknown>).limit);
-    await services.settlements.flush();
-    const records = await services.store.listGenerations(account.id, limit);
-    return { data: records.map(encodeGeneration) };
   });
 
   app.get('/api/generations/:id', async (request) => {
@@ -48,38 +44,4 @@ export function registerAccountRoutes(app: FastifyInstance, services: GatewaySer
     }
     return encodeGeneration(record);
   });
-}
-
-function parseLimit(value: unknown): number {
-  if (value === undefined) return 50;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new GatewayError('invalid_request', 'limit must be an integer from 1 to 1000.', { param: 'limit' });
-  }
-  return limit;
-}
-
-export function encodeGeneration(record: GenerationRecord) {
-  return {
-    id: record.id,
-    created_at: new Date(record.createdAt).toISOString(),
-    model: record.model,
-    provider: record.provider,
-    channel: record.channel,
-    endpoint: record.endpoint,
-    status: record.status,
-    http_status: record.httpStatus,
-    error_code: record.errorCode,
-    stream: record.stream,
-    prompt_tokens: record.promptTokens,
-    completion_tokens: record.completionTokens,
-    cached_tokens: record.cachedTokens,
-    cache_write_tokens: record.cacheWriteTokens,
-    reasoning_tokens: record.reasoningTokens,
-    cost: unitsToUsdNumber(record.cost),
-    latency_ms: record.latencyMs,
-    ttft_ms: record.ttftMs,
-    attempts: record.attempts,
-    usage_estimated: record.usageEstimated,
-  };
 }

@@ -19,6 +19,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, services: Gat
       endpoint: '/v1/chat/completions',
       startedAt: request.startedAt,
       signal: abort.signal,
+      clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
     };
 
     if (!chatRequest.stream) {

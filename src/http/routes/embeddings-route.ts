@@ -16,6 +16,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, services: GatewayS
       endpoint: '/v1/embeddings',
       startedAt: request.startedAt,
       signal: abort.signal,
+      clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
     });
     reply.header('x-switchyard-cost', unitsToUsdString(completed.cost));
     reply.header('x-switchyard-attempts', String(completed.attempts));

@@ -5,6 +5,7 @@ import type { GatewayServices } from '../gateway-services.js';
 import { apiKeyFromHeaders } from '../api-key-from-headers.js';
 import type { Caller } from '../../accounts/api-key-authenticator.js';
 import type { RoutableModel } from '../../routing/route-planner.js';
+import { modelAllowlistOf } from '../../accounts/model-allowlist.js';
 
 /** `GET /v1/models`: the models routable now, narrowed to the key's allowlist when a key is sent. */
 export function registerModelsRoute(app: FastifyInstance, services: GatewayServices): void {
@@ -12,8 +13,8 @@ export function registerModelsRoute(app: FastifyInstance, services: GatewayServi
     const key = apiKeyFromHeaders(headers);
     const caller: Caller | null = key ? await services.authenticator.authenticate(key) : null;
     const models = services.planner().routableModels();
-    const allowed = caller?.key.models ?? [];
-    return allowed.length === 0 ? models : models.filter((model) => allowed.includes(model.id));
+    const allowlist = modelAllowlistOf(caller?.key.models ?? []);
+    return allowlist.allowsEveryModel ? models : models.filter((model) => allowlist.allows(model.id, `${model.ownedBy}/${model.id}`));
   }
 
   app.get('/v1/models', async (request) => encodeModelList(await visibleModels(request.headers)));

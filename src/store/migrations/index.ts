@@ -4,9 +4,17 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as sessions from './0002-sessions.js';
+import * as keyGovernance from './0003-key-governance.js';
+import * as holdsAndBudgets from './0004-holds-and-budgets.js';
+import * as creditAndGroups from './0005-credit-and-groups.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-sessions': sessions,
+  '0003-key-governance': keyGovernance,
+  '0004-holds-and-budgets': holdsAndBudgets,
+  '0005-credit-and-groups': creditAndGroups,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

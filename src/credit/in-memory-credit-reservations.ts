@@ -1,0 +1,217 @@
+/**
+ * Reservations for one gateway process. JavaScript runs one thing at a time, so checking the
+ * available amount and reserving it in one synchronous step leaves no room for a race.
+ *
+ * Per account: available = stored balance − pending, where `pending` is what the records
+ * journaled by this process and not yet stored will take from the balance (holds, and charges
+ * less the holds they release). Per key and budget period: spent = stored spending + charges not
+ * yet stored + holds not yet settled. The stored values are snapshots read between two store
+ * batches (`whenIdle`), and each confirmed batch moves them and the pending amounts together,
+ * so the two always describe the same point in time. Snapshots of accounts in use are re-read
+ * every `refreshIntervalMs`, so changes made outside this process (top-ups, corrections) show.
+ * No request waits on the database except the first one of an account after start or idleness.
+ */
+import { isOpenedHold, type LedgerRecord, type LedgerStore } from '../store/ledger-store.js';
+import { spendingInPeriod, type CreditClaim, type CreditReservations } from './credit-reservations.js';
+import { budgetRefusal, creditRefusal } from './insufficient-credit.js';
+
+export interface InMemoryReservationsOptions {
+  store: Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
+  /** Runs a read between two store batches of the settlement writer. */
+  whenIdle: <T>(task: () => Promise<T>) => Promise<T>;
+  refreshIntervalMs?: number;
+  /** Snapshots unused this long, with nothing pending, are dropped. */
+  idleAfterMs?: number;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+interface AccountCredit {
+  stored: bigint | null;
+  pending: bigint;
+  usedAt: number;
+}
+
+interface BudgetUsage {
+  keyId: string;
+  periodStart: number | null;
+  stored: bigint | null;
+  unstoredCharges: bigint;
+  activeHolds: bigint;
+  usedAt: number;
+}
+
+export class InMemoryCreditReservations implements CreditReservations {
+  private readonly accounts = new Map<string, AccountCredit>();
+  private readonly budgets = new Map<string, BudgetUsage>();
+  private readonly refreshIntervalMs: number;
+  private readonly idleAfterMs: number;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(private readonly options: InMemoryReservationsOptions) {
+    this.refreshIntervalMs = options.refreshIntervalMs ?? 500;
+    this.idleAfterMs = options.idleAfterMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.refresh().catch((error: unknown) => this.options.onError?.(error)), this.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.refreshing?.catch(() => undefined);
+  }
+
+  async reserve(claim: CreditClaim): Promise<void> {
+    const limited = claim.keyBudget !== null && claim.keyId !== null;
+    for (;;) {
+      // Looked up in the same synchronous step as the check below, so an entry dropped or
+      // reloaded while this request waited for a snapshot is never the one reserved against.
+      const account = this.accountEntry(claim.accountId);
+      if (account.stored === null) {
+        await this.loadAccount(claim.accountId);
+        continue;
+      }
+      const budget = limited ? this.budgetEntry(claim.keyId!, claim.periodStart) : null;
+      if (budget && budget.stored === null) {
+        await this.loadBudget(claim.keyId!, claim.periodStart);
+        continue;
+      }
+      const available = account.stored - account.pending;
+      if (available < claim.amount) throw creditRefusal(claim, available);
+      if (budget && claim.keyBudget !== null) {
+        const remaining = claim.keyBudget - (budget.stored! + budget.unstoredCharges + budget.activeHolds);
+        if (remaining < claim.amount) throw budgetRefusal(claim, remaining);
+      }
+      account.pending += claim.amount;
+      if (claim.keyId !== null) this.budgetEntry(claim.keyId, claim.periodStart).activeHolds += claim.amount;
+      return;
+    }
+  }
+
+  settled(claim: CreditClaim, charge: bigint): void {
+    const account = this.accountEntry(claim.accountId);
+    account.pending += charge - claim.amount;
+    if (claim.keyId === null) return;
+    const usage = this.budgetEntry(claim.keyId, claim.periodStart);
+    usage.activeHolds -= claim.amount;
+    usage.unstoredCharges += charge;
+  }
+
+  stored(records: readonly LedgerRecord[]): void {
+    for (const record of records) {
+      if (isOpenedHold(record)) {
+        this.moveStoredBalance(record.hold.accountId, -record.hold.amount);
+        continue;
+      }
+      this.moveStoredBalance(record.generation.accountId, record.heldAmount ?? 0n, record.charge);
+      const keyId = record.generation.keyId;
+      if (keyId === null || record.charge === 0n) continue;
+      const usage = this.budgets.get(budgetKey(keyId, record.budgetPeriodStart ?? null));
+      if (usage) {
+        usage.unstoredCharges -= record.charge;
+        if (usage.stored !== null) usage.stored += record.charge;
+      }
+      // The key's total spending moves too when the charge counted toward a period.
+      if (record.budgetPeriodStart !== null && record.budgetPeriodStart !== undefined) {
+        const total = this.budgets.get(budgetKey(keyId, null));
+        if (total && total.stored !== null) total.stored += record.charge;
+      }
+    }
+  }
+
+  accountChanged(): void {
+    void this.refresh().catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  /** Re-reads the snapshots of everything in use; runs between store batches. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.options
+      .whenIdle(async () => {
+        this.dropIdle();
+        const accountIds = [...this.accounts.keys()];
+        const budgets = [...this.budgets.values()];
+        if (accountIds.length === 0 && budgets.length === 0) return;
+        const balances = await this.options.store.readBalances(accountIds);
+        const spending = await this.options.store.readKeySpending([...new Set(budgets.map((usage) => usage.keyId))]);
+        for (const [accountId, balance] of balances) {
+          const account = this.accounts.get(accountId);
+          if (account) account.stored = balance;
+        }
+        for (const usage of budgets) usage.stored = spendingInPeriod(spending.get(usage.keyId), usage.periodStart);
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  private loadAccount(accountId: string): Promise<void> {
+    return this.options.whenIdle(async () => {
+      const account = this.accountEntry(accountId);
+      if (account.stored !== null) return;
+      const balance = (await this.options.store.readBalances([accountId])).get(accountId);
+      account.stored = balance ?? 0n;
+    });
+  }
+
+  private loadBudget(keyId: string, periodStart: number | null): Promise<void> {
+    return this.options.whenIdle(async () => {
+      const usage = this.budgetEntry(keyId, periodStart);
+      if (usage.stored !== null) return;
+      const spending = (await this.options.store.readKeySpending([keyId])).get(keyId);
+      usage.stored = spendingInPeriod(spending, periodStart);
+    });
+  }
+
+  /** The entry of an account, created when missing; each lookup counts as a use. */
+  private accountEntry(accountId: string): AccountCredit {
+    let account = this.accounts.get(accountId);
+    if (!account) {
+      account = { stored: null, pending: 0n, usedAt: this.now() };
+      this.accounts.set(accountId, account);
+    }
+    account.usedAt = this.now();
+    return account;
+  }
+
+  private budgetEntry(keyId: string, periodStart: number | null): BudgetUsage {
+    const key = budgetKey(keyId, periodStart);
+    let usage = this.budgets.get(key);
+    if (!usage) {
+      usage = { keyId, periodStart, stored: null, unstoredCharges: 0n, activeHolds: 0n, usedAt: this.now() };
+      this.budgets.set(key, usage);
+    }
+    usage.usedAt = this.now();
+    return usage;
+  }
+
+  /** A stored batch moved the balance by `released − charged`; the pending amount moves back by as much. */
+  private moveStoredBalance(accountId: string, released: bigint, charged: bigint = 0n): void {
+    const account = this.accounts.get(accountId);
+    if (!account) return;
+    const change = released - charged;
+    account.pending += change;
+    if (account.stored !== null) account.stored += change;
+  }
+
+  private dropIdle(): void {
+    const before = this.now() - this.idleAfterMs;
+    for (const [accountId, account] of this.accounts) {
+      if (account.pending === 0n && account.usedAt < before) this.accounts.delete(accountId);
+    }
+    for (const [key, usage] of this.budgets) {
+      if (usage.unstoredCharges === 0n && usage.activeHolds === 0n && usage.usedAt < before) this.budgets.delete(key);
+    }
+  }
+}
+
+function budgetKey(keyId: string, periodStart: number | null): string {
+  return `${keyId}\u0000${periodStart ?? 'total'}`;
+}
