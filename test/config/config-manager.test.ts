@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../support/temporary-directory.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { ConfigManager, type ConfigLogger } from '../../src/config/config-manager.js';
 import type { SwitchyardConfig } from '../../src/config/config-schema.js';
@@ -17,7 +17,7 @@ function channelFile(name: string, markup = 1): string {
 }
 
 function temporaryConfig(text: string): string {
-  const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-manager-')), 'switchyard.yaml');
+  const filePath = path.join(temporaryDirectory('switchyard-manager-'), 'switchyard.yaml');
   writeFileSync(filePath, text);
   return filePath;
 }

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../support/temporary-directory.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadOrCreateSecret, readServerSettings } from '../../src/config/server-settings.js';
 
 describe('readServerSettings', () => {
-  const emptyDirectory = mkdtempSync(path.join(tmpdir(), 'switchyard-settings-'));
+  const emptyDirectory = temporaryDirectory('switchyard-settings-');
 
   it('applies the contract defaults', () => {
     expect(readServerSettings({}, emptyDirectory)).toEqual({
@@ -77,7 +77,7 @@ describe('readServerSettings', () => {
 
 describe('loadOrCreateSecret', () => {
   it('creates the data directory and a 32-byte secret with mode 0600, then reuses it', () => {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-secret-')), 'nested', 'data');
+    const dataDir = path.join(temporaryDirectory('switchyard-secret-'), 'nested', 'data');
     const secret = loadOrCreateSecret(dataDir);
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -90,7 +90,7 @@ describe('loadOrCreateSecret', () => {
   });
 
   it('reads a secret that already exists', () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-secret-'));
+    const dataDir = temporaryDirectory('switchyard-secret-');
     writeFileSync(path.join(dataDir, 'secret'), 'given-secret\n', { mode: 0o600 });
     expect(loadOrCreateSecret(dataDir)).toBe('given-secret');
   });
