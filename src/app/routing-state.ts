@@ -6,6 +6,7 @@ import { demoCatalogModel, demoCatalogProvider } from '../catalog/demo-model.js'
 import { PriceBook } from '../metering/price-book.js';
 import { PriceResolver } from '../metering/price-resolver.js';
 import { RoutePlanner } from '../routing/route-planner.js';
+import type { ChannelHealth } from '../routing/channel-health.js';
 import { buildChannels } from './build-channels.js';
 import { buildPriceEntries } from './build-price-entries.js';
 
@@ -24,13 +25,18 @@ export function buildRoutingState(
   config: SwitchyardConfig,
   snapshot: CatalogSnapshot,
   providers: ReadonlyMap<string, ProviderDefinition>,
+  health?: ChannelHealth,
 ): RoutingState {
   const catalog = new ModelCatalog(
     { ...snapshot, models: [demoCatalogModel, ...snapshot.models], providers: [demoCatalogProvider, ...snapshot.providers] },
     config.models,
   );
   const channels = buildChannels(config.channels, providers);
-  const planner = new RoutePlanner(channels, catalog, new Set(providers.keys()));
+  const planner = new RoutePlanner(channels, catalog, new Set(providers.keys()), Math.random, () => new Date(), {
+    ...(health ? { health } : {}),
+    strategy: config.routing.strategy,
+    modelStrategies: config.routing.modelStrategies,
+  });
   const entries = buildPriceEntries(catalog);
   const defaultPrices = new PriceBook(entries, config.pricing.markup);
   // Channels with a markup of their own get a book of their own; equal markups share one.

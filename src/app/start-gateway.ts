@@ -17,6 +17,10 @@ import { KyselyPriceOverrideStore } from '../store/kysely-price-override-store.j
 import { loadPriceOverrides, priceOverridesAsModelConfigs } from '../metering/load-price-overrides.js';
 import type { CatalogApiContext } from '../catalog/catalog-api-context.js';
 import { AccountFeatures } from './account-features.js';
+import { ChannelHealth } from '../routing/channel-health.js';
+import { ChannelProber } from '../routing/channel-prober.js';
+import { runChannelTest } from '../routing/run-channel-test.js';
+import { registerAdminChannelRoutes } from '../http/routes/admin-channel-routes.js';
 import { createAccountPolicy } from './account-policy.js';
 import { createHttpServer, documentedRoutes } from '../http/create-http-server.js';
 import type { GatewayServices } from '../http/gateway-services.js';
@@ -64,6 +68,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const providers = new ProviderRegistry(snapshot.providers);
 
   const config = new ConfigManager({ configPath: settings.configPath, env, providers: providers.definitions(), logger });
+  // Channel health outlives configurations: a reload keeps what was learnt about each channel.
+  const health = new ChannelHealth({ breaker: config.current().routing.breaker, logger });
 
   const secret = resolveSecret(settings, dataDir);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir });
@@ -76,7 +82,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let catalogView: CatalogApiContext;
   const rebuildRouting = () => {
     const current = config.current();
-    routing = buildRoutingState({ ...current, models: [...current.models, ...adminPrices] }, snapshot, providers.byId());
+    health.configure(current.routing.breaker);
+    routing = buildRoutingState({ ...current, models: [...current.models, ...adminPrices] }, snapshot, providers.byId(), health);
     catalogView = catalogApiContext(routing);
   };
   const loadAdminPrices = async () => {
@@ -139,6 +146,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     prices: () => routing.prices,
     ledger: credit.ledger,
     policy: createAccountPolicy(governance, features.groups),
+    failover: () => ({ maxAttempts: config.current().routing.maxAttempts, health }),
     onAttemptFailure,
   };
   let shuttingDown = false;
@@ -146,7 +154,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     authenticator,
     principals: features.principals,
     clientAddress: features.clientAddress,
-    chat: new ChatPipeline({ ...planning, adapters: providers }),
+    chat: new ChatPipeline({ ...planning, adapters: providers, streamHealth: health }),
     embeddings: new EmbeddingPipeline({ ...planning, adapters: providers }),
     planner: () => routing.planner,
     catalogView: () => catalogView,
@@ -161,7 +169,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
   metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);
 
-  const app = createHttpServer(services, [(server) => features.registerRoutes(server)]);
+  const prober = new ChannelProber({
+    health,
+    logger,
+    intervalMs: config.current().routing.probeIntervalMs,
+    test: async (channelId) => {
+      const route = routing.planner.testRoute(channelId);
+      return route ? runChannelTest(route, { adapters: providers }) : null;
+    },
+  });
+  prober.start();
+  const app = createHttpServer(services, [
+    (server) => features.registerRoutes(server),
+    (server) => registerAdminChannelRoutes(server, { principals: features.principals, planner: () => routing.planner, health, adapters: providers, logger }),
+  ]);
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -178,6 +199,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       app.server.closeAllConnections();
       await serverClosed;
       authenticator.stop();
+      prober.stop();
       await settlements.close();
       await credit.close();
       await features.stop();

@@ -16,12 +16,22 @@ export interface ChannelConfig {
   /** Share of traffic within a tier. */
   weight: number;
   timeoutMs: number;
+  /** Deadlines of each phase of an upstream exchange; only the phases the file names (others: defaults). */
+  timeouts?: ChannelTimeoutsConfig;
   headers: Record<string, string>;
   enabled: boolean;
   /** This channel's own markup on official prices; null: the global `pricing.markup`. */
   markup: number | null;
   /** Where the channel was defined: the YAML file or a `<PROVIDER>_API_KEY` variable. */
   source: 'file' | 'env';
+}
+
+/** Milliseconds; 0 means no limit for that phase. */
+export interface ChannelTimeoutsConfig {
+  connectMs?: number;
+  firstByteMs?: number;
+  idleMs?: number;
+  totalMs?: number;
 }
 
 /** Our price in USD per 1M tokens (per image / per request for `image` and `request`). */
@@ -33,6 +43,22 @@ export interface ModelPricingConfig {
   reasoning?: number;
   image?: number;
   request?: number;
+}
+
+/** How channels are ordered within a priority tier: weighted random, or fastest measured first. */
+export type RoutingStrategy = 'priority' | 'least-latency';
+
+/** Failover and channel health: how many channels a request may try, when a channel is rested. */
+export interface RoutingConfig {
+  /** Upstream attempts per request at most, across all channels and fallback models. */
+  maxAttempts: number;
+  strategy: RoutingStrategy;
+  /** Public model id -> strategy, for the models that should not use `strategy`. */
+  modelStrategies: Record<string, RoutingStrategy>;
+  /** A run of `failures` failures opens a channel's breaker for `cooldownMs`, doubling per re-open up to `maxCooldownMs`. */
+  breaker: { failures: number; cooldownMs: number; maxCooldownMs: number };
+  /** How often channels disabled for a rejected credential are tried again. */
+  probeIntervalMs: number;
 }
 
 /** An addition to, or an override of, a built-in catalog model. */
@@ -55,8 +81,11 @@ export interface SwitchyardConfig {
     shutdownGraceMs: number;
     /** Which peers may name the client's address in X-Forwarded-For: none, any, or these addresses/CIDRs. */
     trustProxy: boolean | string[];
+    /** An SSE comment goes to a streaming client after this much silence; 0 sends none. */
+    streamKeepaliveMs: number;
   };
   auth: { signup: boolean };
+  routing: RoutingConfig;
   /** Low-balance notifications: POSTed to `webhookUrl` when a balance drops below the threshold (USD). */
   billing: { lowBalanceThreshold: number | null; lowBalanceWebhook: string | null; webhookSecret: string | null };
 }
@@ -64,6 +93,18 @@ export interface SwitchyardConfig {
 export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 600_000;
+/** Below the idle limits of common proxies and load balancers (often 30 to 60 s). */
+export const DEFAULT_STREAM_KEEPALIVE_MS = 15_000;
+
+export function defaultRoutingConfig(): RoutingConfig {
+  return {
+    maxAttempts: 3,
+    strategy: 'priority',
+    modelStrategies: {},
+    breaker: { failures: 3, cooldownMs: 30_000, maxCooldownMs: 300_000 },
+    probeIntervalMs: 60_000,
+  };
+}
 
 /** The configuration in force when there is no file at all. */
 export function defaultConfig(): SwitchyardConfig {
@@ -71,24 +112,28 @@ export function defaultConfig(): SwitchyardConfig {
     pricing: { markup: 1 },
     channels: [],
     models: [],
-    server: { bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES, shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS, trustProxy: false },
+    server: { bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES, shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS, trustProxy: false, streamKeepaliveMs: DEFAULT_STREAM_KEEPALIVE_MS },
     auth: { signup: true },
+    routing: defaultRoutingConfig(),
     billing: { lowBalanceThreshold: null, lowBalanceWebhook: null, webhookSecret: null },
   };
 }
 
 /** The keys each mapping of the file accepts, by path pattern ("[]" stands for any list index). */
 export const allowedKeysByPathPattern: Readonly<Record<string, readonly string[]>> = {
-  '': ['pricing', 'channels', 'models', 'server', 'auth', 'billing'],
+  '': ['pricing', 'channels', 'models', 'server', 'auth', 'billing', 'routing'],
   pricing: ['markup'],
   'channels[]': [
     'name', 'provider', 'base_url', 'api_key', 'models', 'model_map',
-    'priority', 'weight', 'timeout_ms', 'headers', 'enabled', 'markup',
+    'priority', 'weight', 'timeout_ms', 'timeouts', 'headers', 'enabled', 'markup',
   ],
+  'channels[].timeouts': ['connect_ms', 'first_byte_ms', 'idle_ms', 'total_ms'],
   'models[]': ['id', 'provider', 'name', 'pricing', 'context_window', 'max_output_tokens'],
   'models[].pricing': ['input', 'output', 'cached_input', 'cache_write', 'reasoning', 'image', 'request'],
-  server: ['body_limit', 'shutdown_grace_ms', 'trust_proxy'],
+  server: ['body_limit', 'shutdown_grace_ms', 'trust_proxy', 'stream_keepalive_ms'],
   auth: ['signup'],
+  routing: ['max_attempts', 'strategy', 'model_strategies', 'breaker', 'probe_interval_ms'],
+  'routing.breaker': ['failures', 'cooldown_ms', 'max_cooldown_ms'],
   billing: ['low_balance_threshold', 'low_balance_webhook', 'webhook_secret'],
 };
 
@@ -131,6 +176,24 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+const wholeMilliseconds = () => yamlWholeNumber().check(z.gte(0, 'must be zero (no limit) or more'));
+
+const channelTimeoutsSchema = z
+  .strictObject({
+    connect_ms: wholeMilliseconds().optional(),
+    first_byte_ms: wholeMilliseconds().optional(),
+    idle_ms: wholeMilliseconds().optional(),
+    total_ms: wholeMilliseconds().optional(),
+  })
+  .transform((timeouts): ChannelTimeoutsConfig => {
+    const result: ChannelTimeoutsConfig = {};
+    if (timeouts.connect_ms !== undefined) result.connectMs = timeouts.connect_ms;
+    if (timeouts.first_byte_ms !== undefined) result.firstByteMs = timeouts.first_byte_ms;
+    if (timeouts.idle_ms !== undefined) result.idleMs = timeouts.idle_ms;
+    if (timeouts.total_ms !== undefined) result.totalMs = timeouts.total_ms;
+    return result;
+  });
+
 function channelSchema(knownProviders: readonly string[]) {
   return z
     .strictObject({
@@ -157,6 +220,7 @@ function channelSchema(knownProviders: readonly string[]) {
       priority: yamlWholeNumber().check(z.gte(0, 'must be zero or more')).optional(),
       weight: nonNegativeNumber().optional(),
       timeout_ms: positiveWholeNumber().optional(),
+      timeouts: channelTimeoutsSchema.nullish(),
       headers: z
         .record(
           z.string().superRefine((name, context) => {
@@ -193,6 +257,7 @@ function channelSchema(knownProviders: readonly string[]) {
         priority: channel.priority ?? 0,
         weight: channel.weight ?? 1,
         timeoutMs: channel.timeout_ms ?? DEFAULT_CHANNEL_TIMEOUT_MS,
+        ...(channel.timeouts ? { timeouts: channel.timeouts } : {}),
         headers: channel.headers ?? {},
         enabled: channel.enabled ?? true,
         markup: channel.markup ?? null,
@@ -254,6 +319,39 @@ const bodyLimitSchema = z.union([z.number(), z.string()]).transform((value, cont
   return bytes;
 });
 
+const routingStrategySchema = z.enum(['priority', 'least-latency']);
+
+const routingSchema = z
+  .strictObject({
+    max_attempts: positiveWholeNumber().optional(),
+    strategy: routingStrategySchema.optional(),
+    model_strategies: z.record(nonEmptyText(), routingStrategySchema).nullish(),
+    breaker: z
+      .strictObject({
+        failures: positiveWholeNumber().optional(),
+        cooldown_ms: positiveWholeNumber().optional(),
+        max_cooldown_ms: positiveWholeNumber().optional(),
+      })
+      .nullish(),
+    probe_interval_ms: positiveWholeNumber().optional(),
+  })
+  .transform((routing): RoutingConfig => {
+    const defaults = defaultRoutingConfig();
+    const cooldownMs = routing.breaker?.cooldown_ms ?? defaults.breaker.cooldownMs;
+    return {
+      maxAttempts: routing.max_attempts ?? defaults.maxAttempts,
+      strategy: routing.strategy ?? defaults.strategy,
+      modelStrategies: routing.model_strategies ?? {},
+      breaker: {
+        failures: routing.breaker?.failures ?? defaults.breaker.failures,
+        cooldownMs,
+        // The ceiling never undercuts the first cooldown.
+        maxCooldownMs: Math.max(cooldownMs, routing.breaker?.max_cooldown_ms ?? defaults.breaker.maxCooldownMs),
+      },
+      probeIntervalMs: routing.probe_interval_ms ?? defaults.probeIntervalMs,
+    };
+  });
+
 /** The schema of the whole file for a given set of provider ids; its output is normalised. */
 export function createConfigSchema(knownProviders: readonly string[]) {
   const defaults = defaultConfig();
@@ -302,9 +400,11 @@ export function createConfigSchema(knownProviders: readonly string[]) {
           body_limit: bodyLimitSchema.optional(),
           shutdown_grace_ms: yamlWholeNumber().check(z.gte(0, 'must be zero or more')).optional(),
           trust_proxy: z.union([yamlBoolean(), z.array(nonEmptyText())]).optional(),
+          stream_keepalive_ms: wholeMilliseconds().optional(),
         })
         .nullish(),
       auth: z.strictObject({ signup: yamlBoolean().optional() }).nullish(),
+      routing: routingSchema.nullish(),
       billing: z
         .strictObject({
           low_balance_threshold: nonNegativeNumber().optional(),
@@ -327,8 +427,10 @@ export function createConfigSchema(knownProviders: readonly string[]) {
           bodyLimitBytes: file.server?.body_limit ?? defaults.server.bodyLimitBytes,
           shutdownGraceMs: file.server?.shutdown_grace_ms ?? defaults.server.shutdownGraceMs,
           trustProxy: file.server?.trust_proxy ?? defaults.server.trustProxy,
+          streamKeepaliveMs: file.server?.stream_keepalive_ms ?? defaults.server.streamKeepaliveMs,
         },
         auth: { signup: file.auth?.signup ?? defaults.auth.signup },
+        routing: file.routing ?? defaults.routing,
         billing: {
           lowBalanceThreshold: file.billing?.low_balance_threshold ?? null,
           lowBalanceWebhook: file.billing?.low_balance_webhook ?? null,

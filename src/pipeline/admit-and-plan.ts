@@ -7,6 +7,8 @@ import type { RequestLedger } from '../credit/hold-ledger.js';
 import { checkModelAllowed } from './admission.js';
 import { GatewayError } from '../core/index.js';
 import type { AccountPolicy } from './pipeline-ports.js';
+import type { FailoverOptions } from './attempt-with-failover.js';
+import type { RouteNeeds } from '../routing/route-needs.js';
 
 export interface PlanningDependencies {
   planner: () => RoutePlanner;
@@ -15,6 +17,8 @@ export interface PlanningDependencies {
   ledger: RequestLedger;
   /** Key and account limits, group pools and multipliers; none: no such governance. */
   policy?: AccountPolicy;
+  /** How failover runs: attempts at most, channel health (breakers, cooldowns). */
+  failover?: () => FailoverOptions;
 }
 
 /** The routes of a request in order, each with what a hold needs to know: its price and output limit. */
@@ -28,7 +32,7 @@ export interface RoutePlan {
  * that the key may use and some channel serves, in order. Refuses with the first model's error
  * when none is usable. Credit is checked afterwards, by holding the plan's worst case.
  */
-export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: string[]): RoutePlan {
+export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: string[], needs?: RouteNeeds): RoutePlan {
   const planner = deps.planner();
   const prices = deps.prices();
   const pool = deps.policy?.channelPool(caller.account.id) ?? null;
@@ -39,7 +43,7 @@ export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: 
     const resolved = planner.resolve(name);
     try {
       checkModelAllowed(caller, name, resolved.modelId, resolved.model?.creator);
-      const planned = planner.plan(resolved).filter((route) => pool === null || pool.has(route.channel.name));
+      const planned = planner.plan(resolved, needs).filter((route) => pool === null || pool.has(route.channel.name));
       if (planned.length === 0) {
         throw new GatewayError('no_available_channel', `No channel available to this account serves the model '${resolved.modelId}'.`);
       }
@@ -55,7 +59,7 @@ export function admitAndPlan(deps: PlanningDependencies, caller: Caller, names: 
     }
   }
   if (routes.length === 0) throw firstError;
-  return { routes, costed };
+  return fittingFirst({ routes, costed });
 }
 
 /** The provider's own limit for its offer of the model, else the model's, else unknown. */
@@ -63,4 +67,11 @@ function outputLimit(model: SnapshotModel | undefined, provider: string): number
   if (!model) return null;
   const offer = model.offers.find((candidate) => candidate.provider === provider);
   return offer?.maxOutputTokens ?? model.maxOutputTokens ?? null;
+}
+
+/** Routes whose model fits the request first, the rest kept as a last resort; prices stay aligned. */
+function fittingFirst(plan: RoutePlan): RoutePlan {
+  if (!plan.routes.some((route) => route.unfit !== undefined)) return plan;
+  const order = plan.routes.map((route, index) => ({ route, index })).sort((a, b) => Number(a.route.unfit !== undefined) - Number(b.route.unfit !== undefined));
+  return { routes: order.map((item) => item.route), costed: order.map((item) => plan.costed[item.index]!) };
 }

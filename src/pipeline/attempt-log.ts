@@ -1,6 +1,7 @@
 import { isGatewayError, type GatewayError } from '../core/index.js';
 import type { RouteAttempt } from '../routing/route-planner.js';
 import type { AttemptRecord, AttemptStatus } from '../store/ledger-store.js';
+import type { FailureOutcome } from '../routing/classify-failure.js';
 import type { AttemptFailureListener } from './attempt-with-failover.js';
 
 /**
@@ -25,14 +26,20 @@ export class AttemptLog {
     };
   }
 
-  readonly onFailure: AttemptFailureListener = (attempt: RouteAttempt, error: GatewayError) => {
-    this.close(attempt, 'error', error);
-    this.listener?.(attempt, error);
+  readonly onFailure: AttemptFailureListener = (attempt: RouteAttempt, error: GatewayError, outcome?: FailureOutcome) => {
+    // An attempt cut short because the client left is not an upstream failure.
+    this.close(attempt, outcome?.kind === 'cancelled' ? 'cancelled' : 'error', error);
+    this.listener?.(attempt, error, outcome);
   };
 
   /** Ends the attempt in progress (the one that answered, or was cut short). */
   finish(status: AttemptStatus, error: unknown = null): void {
     if (this.current) this.close(this.current.route, status, error);
+  }
+
+  /** When the attempt in progress started (for a stream: the one that opened), for time-to-first-token per channel. */
+  get currentAttemptStartedAt(): number | null {
+    return this.current?.startedAt ?? null;
   }
 
   get records(): AttemptRecord[] {

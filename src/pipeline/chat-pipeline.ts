@@ -19,11 +19,16 @@ import { answeredFacts, buildSettlement, failureFacts, type RequestContext } fro
 import type { AdapterLookup } from './pipeline-ports.js';
 import { StreamUsageCounter } from '../metering/stream-usage-counter.js';
 import { StreamMeter } from './stream-meter.js';
+import { routeNeedsOf } from '../routing/route-needs.js';
+import type { ChannelHealth } from '../routing/channel-health.js';
+import { openStreamPastFirstEvent } from './open-stream-past-first-event.js';
 
 export interface ChatPipelineDependencies extends PlanningDependencies {
   adapters: AdapterLookup;
   /** Told of each failed upstream attempt (failover continues or gives up after it). */
   onAttemptFailure?: AttemptFailureListener;
+  /** Told how streams went after they opened: a late failure, the time to the first token. */
+  streamHealth?: Pick<ChannelHealth, 'recordStreamFailure' | 'recordTimeToFirstToken'>;
   now?: () => number;
 }
 
@@ -32,12 +37,16 @@ export interface CompletedChat {
   usage: Usage;
   cost: bigint;
   attempts: number;
+  /** The public id of the model that answered (a fallback model when the requested one failed). */
+  model: string;
 }
 
 /** A stream the upstream accepted. Iterate `events`, then call `finish` exactly once. */
 export interface ChatStreamSession {
   events: AsyncIterable<StreamEvent>;
   attempts: number;
+  /** The public id of the model that answered (a fallback model when the requested one failed). */
+  model: string;
   /** Records the request (once) and returns what it cost, for the final usage chunk. */
   finish(ending: 'completed' | 'client_closed'): { usage: Usage | null; cost: bigint };
 }
@@ -59,8 +68,8 @@ export class ChatPipeline {
     let ticket: HoldTicket | null = null;
     let settled = false;
     try {
-      const plan = this.plan(caller, request);
       const promptTokens = lazyPromptTokens(request);
+      const plan = this.plan(caller, request, promptTokens);
       await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
       ticket = await this.hold(caller, request, context, plan, promptTokens);
       const result = await attemptWithFailover(
@@ -68,6 +77,7 @@ export class ChatPipeline {
         context.signal,
         log.run((attempt) => this.adapter(attempt).chat(request, attempt.target, context.signal)),
         log.onFailure,
+        this.deps.failover?.(),
       );
       log.finish('success');
       const usage = result.value.usage ?? this.estimateResponseUsage(request, result.value);
@@ -75,7 +85,7 @@ export class ChatPipeline {
       settled = true;
       this.deps.policy?.recordTokens(caller, usage.inputTokens + usage.outputTokens);
       this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
-      return { response: result.value, usage, cost, attempts: result.attempts };
+      return { response: result.value, usage, cost, attempts: result.attempts, model: result.attempt.modelId };
     } catch (error) {
       if (!settled) this.recordFailure(caller, request, context, error, false, ticket, log);
       throw error;
@@ -87,15 +97,17 @@ export class ChatPipeline {
     let ticket: HoldTicket | null = null;
     let opened;
     try {
-      const plan = this.plan(caller, request);
       const promptTokens = lazyPromptTokens(request);
+      const plan = this.plan(caller, request, promptTokens);
       await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
       ticket = await this.hold(caller, request, context, plan, promptTokens);
       opened = await attemptWithFailover(
         plan.routes,
         context.signal,
-        log.run((attempt) => this.adapter(attempt).chatStream(request, attempt.target, context.signal)),
+        // Failover stays possible until the stream's first event: nothing has reached the client.
+        log.run((attempt) => openStreamPastFirstEvent(this.adapter(attempt).chatStream(request, attempt.target, context.signal))),
         log.onFailure,
+        this.deps.failover?.(),
       );
     } catch (error) {
       this.recordFailure(caller, request, context, error, true, ticket, log);
@@ -111,6 +123,11 @@ export class ChatPipeline {
       const cost = usage ? this.cost(usage, opened.attempt, caller) : 0n;
       if (usage) this.deps.policy?.recordTokens(caller, usage.inputTokens + usage.outputTokens);
       const failed = meter.error !== null;
+      const health = this.deps.streamHealth;
+      if (health && meter.error) health.recordStreamFailure(opened.attempt.channel.id, meter.error.error);
+      if (health && meter.firstTokenAt !== null && log.currentAttemptStartedAt !== null) {
+        health.recordTimeToFirstToken(opened.attempt.channel.id, meter.firstTokenAt - log.currentAttemptStartedAt);
+      }
       const status = ending === 'client_closed' ? 'cancelled' : failed ? 'error' : 'success';
       log.finish(status, meter.error?.error ?? null);
       const facts = answeredFacts(opened, usage, cost, {
@@ -123,12 +140,12 @@ export class ChatPipeline {
       this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
       return { usage, cost };
     };
-    return { events: metered(opened.value.events, meter), attempts: opened.attempts, finish };
+    return { events: metered(opened.value.events, meter), attempts: opened.attempts, model: opened.attempt.modelId, finish };
   }
 
   /** Fallback models are tried after every channel of the model before them has failed. */
-  private plan(caller: Caller, request: ChatRequest): RoutePlan {
-    return admitAndPlan(this.deps, caller, [request.model, ...(request.fallbackModels ?? [])]);
+  private plan(caller: Caller, request: ChatRequest, promptTokens: () => number): RoutePlan {
+    return admitAndPlan(this.deps, caller, [request.model, ...(request.fallbackModels ?? [])], routeNeedsOf(request, promptTokens));
   }
 
   /** Holds the prompt (counted with the tokenizer) plus the output limit, on the dearest route. */

@@ -61,7 +61,7 @@ export class EmbeddingPipeline {
         }
         return adapter.embed(request, attempt.target, context.signal);
       });
-      const result = await attemptWithFailover(plan.routes, context.signal, run, log.onFailure);
+      const result = await attemptWithFailover(plan.routes, context.signal, run, log.onFailure, this.deps.failover?.());
       log.finish('success');
       const usage: Usage = {
         inputTokens: result.value.usage.source === 'upstream' ? result.value.usage.inputTokens : countInputTokens(request),

@@ -2,7 +2,10 @@ import { GatewayError, type UpstreamTarget } from '../core/index.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import type { SnapshotModel } from '../catalog/catalog-snapshot.js';
 import { modelStatus } from '../catalog/model-status.js';
+import type { RoutingStrategy } from '../config/config-schema.js';
 import type { Channel } from './channel.js';
+import type { ChannelAvailability } from './channel-health.js';
+import { unfitChannel, type RouteNeeds } from './route-needs.js';
 import { weightedOrder } from './weighted-order.js';
 
 export interface ResolvedModel {
@@ -17,6 +20,20 @@ export interface RouteAttempt {
   channel: Channel;
   modelId: string;
   target: UpstreamTarget;
+  /**
+   * Set when the catalog says this model lacks a capability the request needs, and no channel of
+   * the model has it: the route is kept (the catalog may be wrong) but belongs after every route
+   * that fits (`fittingRoutesFirst`).
+   */
+  unfit?: string;
+}
+
+/** How the planner reads channel health and orders a tier; without it, every enabled channel is used. */
+export interface PlannerRouting {
+  health?: ChannelAvailability;
+  strategy?: RoutingStrategy;
+  /** Public model id -> strategy, overriding `strategy`. */
+  modelStrategies?: Readonly<Record<string, RoutingStrategy>>;
 }
 
 export interface RoutableModel {
@@ -37,6 +54,8 @@ interface ServingChannel {
  */
 export class RoutePlanner {
   private readonly servingByModel = new Map<string, ServingChannel[]>();
+  /** Every configured channel (disabled ones too) → the public model ids it serves and their upstream ids. */
+  private readonly servedByChannel = new Map<string, { channel: Channel; models: Map<string, string> }>();
 
   constructor(
     channels: Channel[],
@@ -44,12 +63,16 @@ export class RoutePlanner {
     private readonly knownProviders: ReadonlySet<string>,
     private readonly random: () => number = Math.random,
     private readonly now: () => Date = () => new Date(),
+    private readonly routing: PlannerRouting = {},
   ) {
     for (const channel of channels) {
+      const served = new Map<string, string>();
+      for (const [modelId, upstreamModel] of this.modelsServedBy(channel)) served.set(modelId, channel.modelMap[modelId] ?? upstreamModel);
+      this.servedByChannel.set(channel.id, { channel, models: served });
       if (!channel.enabled) continue;
-      for (const [modelId, upstreamModel] of this.modelsServedBy(channel)) {
+      for (const [modelId, upstreamModel] of served) {
         const list = this.servingByModel.get(modelId) ?? [];
-        list.push({ channel, upstreamModel: channel.modelMap[modelId] ?? upstreamModel });
+        list.push({ channel, upstreamModel });
         this.servingByModel.set(modelId, list);
       }
     }
@@ -78,27 +101,56 @@ export class RoutePlanner {
     return { modelId: name, pinnedProvider: null, model: undefined };
   }
 
-  /** The channels to try for a model, in order; throws the contract's error when there are none. */
-  plan(resolved: ResolvedModel): RouteAttempt[] {
+  /**
+   * The channels to try for a model, in order; throws the contract's error when there are none.
+   * With `needs`, channels whose context window the prompt exceeds are left out (400 when that is
+   * every channel). With health, disabled, cooling-down and breaker-open channels are left out
+   * (503 with `retry-after` when that is every channel).
+   */
+  plan(resolved: ResolvedModel, needs?: RouteNeeds): RouteAttempt[] {
     let serving = this.servingByModel.get(resolved.modelId) ?? [];
     if (resolved.pinnedProvider) serving = serving.filter((item) => item.channel.provider === resolved.pinnedProvider);
     if (serving.length === 0) throw this.unservedError(resolved);
-    return this.orderByTier(serving).map(({ channel, upstreamModel }) => ({
-      channel,
-      modelId: resolved.modelId,
-      target: {
-        channelId: channel.id,
-        channelName: channel.name,
-        provider: channel.provider,
-        baseUrl: channel.baseUrl,
-        apiKey: channel.apiKey,
-        headers: channel.headers,
-        upstreamModel,
-        timeoutMs: channel.timeoutMs,
-      },
-    }));
+    let unfit: string | undefined;
+    if (needs && resolved.model) ({ serving, unfit } = this.fitting(serving, resolved, needs));
+    const health = this.routing.health;
+    if (health) {
+      const routable = serving.filter((item) => health.isRoutable(item.channel.id));
+      if (routable.length === 0) throw this.restingError(resolved, serving, health);
+      serving = routable;
+    }
+    return this.order(serving, resolved.modelId).map(({ channel, upstreamModel }) => {
+      const route: RouteAttempt = { channel, modelId: resolved.modelId, target: targetOf(channel, upstreamModel) };
+      if (unfit !== undefined) route.unfit = unfit;
+      return route;
+    });
   }
 
+  /** Every configured channel, disabled ones included (for the admin API). */
+  channels(): Channel[] {
+    return [...this.servedByChannel.values()].map((entry) => entry.channel);
+  }
+
+  channel(channelId: string): Channel | undefined {
+    return this.servedByChannel.get(channelId)?.channel;
+  }
+
+  /** Public model ids a channel serves (whether or not it is enabled). */
+  modelsOfChannel(channelId: string): string[] {
+    return [...(this.servedByChannel.get(channelId)?.models.keys() ?? [])];
+  }
+
+  /**
+   * A route for testing a channel: the given model, or else its cheapest chat model by input
+   * price (the catalog's first otherwise). Null when the channel or model is unknown.
+   */
+  testRoute(channelId: string, modelId?: string): RouteAttempt | null {
+    const entry = this.servedByChannel.get(channelId);
+    if (!entry) return null;
+    const chosen = modelId !== undefined ? (entry.models.has(modelId) ? modelId : null) : this.cheapestChatModel(entry.channel, entry.models);
+    if (chosen === null) return null;
+    return { channel: entry.channel, modelId: chosen, target: targetOf(entry.channel, entry.models.get(chosen)!) };
+  }
   /** Models that some enabled channel serves now, for `GET /v1/models`. */
   routableModels(): RoutableModel[] {
     return [...this.servingByModel.entries()].map(([id, serving]) => {
@@ -159,16 +211,101 @@ export class RoutePlanner {
     return served;
   }
 
-  private orderByTier(serving: ServingChannel[]): ServingChannel[] {
+  /** Keeps the channels whose context window holds the prompt; capability gaps are model-wide and only flagged. */
+  private fitting(serving: ServingChannel[], resolved: ResolvedModel, needs: RouteNeeds): { serving: ServingChannel[]; unfit?: string } {
+    const model = resolved.model!;
+    const fit: ServingChannel[] = [];
+    let contextReason: string | null = null;
+    let capabilityReason: string | null = null;
+    const capabilityGap: ServingChannel[] = [];
+    for (const item of serving) {
+      const unfit = unfitChannel(model, this.catalog.offerOf(model.id, item.channel.provider), needs);
+      if (unfit === null) fit.push(item);
+      else if (unfit.kind === 'context') contextReason ??= unfit.reason;
+      else {
+        capabilityReason ??= unfit.reason;
+        capabilityGap.push(item);
+      }
+    }
+    if (fit.length > 0) return { serving: fit };
+    if (capabilityReason !== null) return { serving: capabilityGap, unfit: capabilityReason };
+    throw new GatewayError('invalid_request', `The request cannot be served: ${contextReason ?? 'no channel fits it'}.`, { param: 'messages' });
+  }
+
+  /** Every channel is resting: answer 503 at once, with when the first one may be back. */
+  private restingError(resolved: ResolvedModel, serving: ServingChannel[], health: ChannelAvailability): GatewayError {
+    let soonest: number | null = null;
+    for (const item of serving) {
+      const wait = health.availableAgainInMs(item.channel.id);
+      if (wait !== null && (soonest === null || wait < soonest)) soonest = wait;
+    }
+    const details = soonest === null ? {} : { retryAfterSeconds: Math.max(1, Math.ceil(soonest / 1000)) };
+    return new GatewayError(
+      'no_available_channel',
+      `Every channel serving the model '${resolved.modelId}' is disabled or recovering from failures right now.`,
+      details,
+    );
+  }
+
+  private order(serving: ServingChannel[], modelId: string): ServingChannel[] {
+    const strategy = this.routing.modelStrategies?.[modelId] ?? this.routing.strategy ?? 'priority';
+    const health = this.routing.health;
     const ordered: ServingChannel[] = [];
     let start = 0;
     while (start < serving.length) {
       const priority = serving[start]!.channel.priority;
       let end = start;
       while (end < serving.length && serving[end]!.channel.priority === priority) end++;
-      ordered.push(...weightedOrder(serving.slice(start, end), (item) => item.channel.weight, this.random));
+      const tier = weightedOrder(serving.slice(start, end), (item) => item.channel.weight, this.random);
+      if (strategy === 'least-latency' && health) fastestFirst(tier, health);
+      ordered.push(...tier);
       start = end;
     }
     return ordered;
   }
+
+  private cheapestChatModel(channel: Channel, models: Map<string, string>): string | null {
+    let best: string | null = null;
+    let bestPrice = Number.POSITIVE_INFINITY;
+    for (const modelId of models.keys()) {
+      const model = this.catalog.get(modelId);
+      if (model && model.kind !== 'chat') continue;
+      const price = this.catalog.offerOf(modelId, channel.provider)?.price?.input ?? model?.officialPrice?.input;
+      const rank = price ?? Number.MAX_VALUE;
+      if (best === null || rank < bestPrice) {
+        best = modelId;
+        bestPrice = rank;
+      }
+    }
+    return best;
+  }
+}
+
+/**
+ * Least-latency within a tier: unmeasured channels first (so they get measured, in weighted
+ * order), then by smoothed latency. Sorts in place; a tier is a handful of channels.
+ */
+function fastestFirst(tier: ServingChannel[], health: ChannelAvailability): void {
+  const score = (item: ServingChannel) => health.latencyScore(item.channel.id) ?? -1;
+  // Array.prototype.sort is stable, so equal scores keep their weighted order.
+  tier.sort((a, b) => score(a) - score(b));
+}
+
+/** Routes whose model fits the request come before the ones kept only as a last resort. */
+export function fittingRoutesFirst(routes: RouteAttempt[]): RouteAttempt[] {
+  if (!routes.some((route) => route.unfit !== undefined)) return routes;
+  return [...routes.filter((route) => route.unfit === undefined), ...routes.filter((route) => route.unfit !== undefined)];
+}
+
+function targetOf(channel: Channel, upstreamModel: string): UpstreamTarget {
+  return {
+    channelId: channel.id,
+    channelName: channel.name,
+    provider: channel.provider,
+    baseUrl: channel.baseUrl,
+    apiKey: channel.apiKey,
+    headers: channel.headers,
+    upstreamModel,
+    timeoutMs: channel.timeoutMs,
+  };
 }

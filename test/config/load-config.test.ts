@@ -71,8 +71,15 @@ describe('parseConfigText: valid files', () => {
         pricing: { markup: 1 },
         channels: [],
         models: [],
-        server: { bodyLimitBytes: 32 * 1024 * 1024, shutdownGraceMs: 30000, trustProxy: false },
+        server: { bodyLimitBytes: 32 * 1024 * 1024, shutdownGraceMs: 30000, trustProxy: false, streamKeepaliveMs: 15000 },
         auth: { signup: true },
+        routing: {
+          maxAttempts: 3,
+          strategy: 'priority',
+          modelStrategies: {},
+          breaker: { failures: 3, cooldownMs: 30000, maxCooldownMs: 300000 },
+          probeIntervalMs: 60000,
+        },
         billing: { lowBalanceThreshold: null, lowBalanceWebhook: null, webhookSecret: null },
       });
     }
@@ -95,6 +102,50 @@ describe('parseConfigText: valid files', () => {
     expect(config.server.bodyLimitBytes).toBe(DEFAULT_BODY_LIMIT_BYTES);
   });
 
+  it('reads per-channel timeouts, keeping only the phases the file names', () => {
+    const config = parse(`channels:
+  - name: slow-thinker
+    provider: demo
+    models: ["*"]
+    timeouts: { connect_ms: 2000, first_byte_ms: "900000", idle_ms: 0 }
+  - name: plain
+    provider: demo
+    models: ["*"]
+`);
+    expect(config.channels[0]?.timeouts).toEqual({ connectMs: 2000, firstByteMs: 900000, idleMs: 0 });
+    expect(config.channels[1]).not.toHaveProperty('timeouts');
+  });
+
+  it('refuses an unknown timeout phase and a negative deadline', () => {
+    expect(() => parse('channels:\n  - name: a\n    provider: demo\n    models: ["*"]\n    timeouts: { first_token_ms: 5 }\n')).toThrow(/first_token_ms/);
+    expect(() => parse('channels:\n  - name: a\n    provider: demo\n    models: ["*"]\n    timeouts: { idle_ms: -1 }\n')).toThrow(/idle_ms/);
+    expect(() => parse('server:\n  stream_keepalive_ms: -5\n')).toThrow(/stream_keepalive_ms/);
+  });
+
+  it('reads routing: attempts, strategies and breaker, filling what the file leaves out', () => {
+    const config = parse(`routing:
+  max_attempts: 5
+  strategy: least-latency
+  model_strategies: { gpt-4o-mini: priority }
+  breaker: { failures: 4, cooldown_ms: "20000" }
+`);
+    expect(config.routing).toEqual({
+      maxAttempts: 5,
+      strategy: 'least-latency',
+      modelStrategies: { 'gpt-4o-mini': 'priority' },
+      breaker: { failures: 4, cooldownMs: 20000, maxCooldownMs: 300000 },
+      probeIntervalMs: 60000,
+    });
+    // The ceiling never undercuts the first cooldown.
+    expect(parse('routing:\n  breaker: { cooldown_ms: 900000, max_cooldown_ms: 1000 }\n').routing.breaker.maxCooldownMs).toBe(900000);
+  });
+
+  it('refuses an unknown strategy, a zero max_attempts and an unknown breaker key', () => {
+    expect(() => parse('routing:\n  strategy: fastest\n')).toThrow(/strategy/);
+    expect(() => parse('routing:\n  max_attempts: 0\n')).toThrow(/max_attempts/);
+    expect(() => parse('routing:\n  breaker: { failure: 3 }\n')).toThrow(/did you mean "failures"/);
+  });
+
   it('treats empty sections as their defaults', () => {
     const config = parse('pricing:\nchannels:\nmodels:\nserver:\nauth:\n');
     expect(config.channels).toEqual([]);
@@ -107,6 +158,7 @@ describe('parseConfigText: valid files', () => {
   body_limit: 512kb
   shutdown_grace_ms: 5000
   trust_proxy: [10.0.0.0/8]
+  stream_keepalive_ms: 5000
 billing:
   low_balance_threshold: 2.5
   low_balance_webhook: https://hooks.example.com/switchyard
@@ -120,7 +172,7 @@ models:
     max_output_tokens: 64000
     pricing: { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75, reasoning: 15, image: 0.01, request: 0.002 }
 `);
-    expect(config.server).toEqual({ bodyLimitBytes: 512 * 1024, shutdownGraceMs: 5000, trustProxy: ['10.0.0.0/8'] });
+    expect(config.server).toEqual({ bodyLimitBytes: 512 * 1024, shutdownGraceMs: 5000, trustProxy: ['10.0.0.0/8'], streamKeepaliveMs: 5000 });
     expect(config.billing).toEqual({ lowBalanceThreshold: 2.5, lowBalanceWebhook: 'https://hooks.example.com/switchyard', webhookSecret: null });
     expect(config.auth.signup).toBe(false);
     expect(config.models[0]).toEqual({

@@ -10,6 +10,7 @@ let harness: TestGateway;
 let client: OpenAI;
 let key: string;
 let accountId: string;
+let adminCookie: string;
 
 beforeAll(async () => {
   primary = await startMockOpenAIUpstream({ apiKey: 'sk-primary-secret' });
@@ -35,6 +36,12 @@ channels:
 `,
   });
   ({ key, accountId } = await harness.createKey({ credit: '10' }));
+  const login = await fetch(`${harness.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@localhost', password: 'admin-password' }),
+  });
+  adminCookie = login.headers.get('set-cookie')!.split(';')[0]!;
   client = new OpenAI({ apiKey: key, baseURL: `${harness.url}/v1`, maxRetries: 0 });
 });
 
@@ -44,9 +51,14 @@ afterAll(async () => {
   await backup.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   primary.reset();
   backup.reset();
+  // Earlier tests fail channels on purpose; put them back in service (breakers, cooldowns).
+  for (const channel of ['primary', 'backup']) {
+    const response = await fetch(`${harness.url}/api/admin/channels/${channel}/enable`, { method: 'POST', headers: { cookie: adminCookie } });
+    expect(response.status).toBe(200);
+  }
 });
 
 async function generation(id: string) {

@@ -84,6 +84,10 @@ export const accountEndpoints: Endpoints = {
     put: ok('Set our price of a model (optionally for one provider)', 'Admin', 'admin', { path: { id: 'Model id (may contain "/")' }, body: 'Object' }),
     delete: ok('Remove a price override', 'Admin', 'admin', { path: { id: 'Model id (may contain "/")' }, query: { provider: 'Provider of the override' } }),
   },
+  '/api/admin/channels': { get: ok('Each channel with its live state: enabled, cooling down, breaker, error rate, latency, why disabled', 'Admin', 'admin') },
+  '/api/admin/channels/{id}/test': { post: ok('Send a minimal real request through the channel; latency and result', 'Admin', 'admin', { path: id, body: 'Object' }) },
+  '/api/admin/channels/{id}/enable': { post: ok('Put a channel back in service (clears breaker and cooldown)', 'Admin', 'admin', { path: id, errors: [400, 401, 403, 404, 409] }) },
+  '/api/admin/channels/{id}/disable': { post: ok('Take a channel out of service, with a reason', 'Admin', 'admin', { path: id, body: 'Object' }) },
   '/api/admin/ledger/verify': { get: ok('Check every balance against its ledger; lists open holds', 'Admin', 'admin') },
   '/api/admin/ledger/trace/{id}': { get: ok('A generation with its ledger entries and upstream attempts', 'Admin', 'admin', { path: id }) },
 };

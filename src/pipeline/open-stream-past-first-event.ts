@@ -1,0 +1,40 @@
+import type { OpenedStream, StreamEvent } from '../core/index.js';
+
+/**
+ * Opens a stream and reads it up to its first event other than `start`. An upstream that answered
+ * 200 but fails before producing anything (cut off, garbage, an error as its first chunk) then
+ * rejects like one that never answered, so the next channel is tried: nothing has reached the
+ * client yet. The events read are replayed, in order, to whoever consumes the stream.
+ */
+export async function openStreamPastFirstEvent(opening: Promise<OpenedStream>): Promise<OpenedStream> {
+  const opened = await opening;
+  const iterator = opened.events[Symbol.asyncIterator]();
+  const read: StreamEvent[] = [];
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) return { events: replay(read, null) };
+    const event = next.value;
+    if (event.type === 'error') {
+      // The adapter closes its upstream once the iterator is finished.
+      await iterator.return?.(undefined);
+      throw event.error;
+    }
+    read.push(event);
+    if (event.type !== 'start') return { events: replay(read, iterator) };
+  }
+}
+
+async function* replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null): AsyncGenerator<StreamEvent> {
+  try {
+    yield* read;
+    if (rest === null) return;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    // A consumer that stops early must still let the adapter close its upstream.
+    await rest?.return?.(undefined);
+  }
+}
