@@ -41,6 +41,7 @@ export function buildChannels(configured: readonly ChannelConfig[], providers: R
       timeoutMs: channel.timeoutMs,
       headers: { ...channel.headers },
       enabled: channel.enabled,
+      ...(channel.timeouts ? { timeouts: { ...channel.timeouts } } : {}),
       source: channel.source,
     });
   }

@@ -165,6 +165,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logger,
     isShuttingDown: () => shuttingDown,
     bodyLimitBytes: config.current().server.bodyLimitBytes,
+    streamKeepaliveMs: () => config.current().server.streamKeepaliveMs,
     activity: { inFlight: 0 },
   };
   metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);

@@ -15,6 +15,20 @@ export interface UpstreamTarget {
   /** The model id sent upstream (after the channel's model map). */
   upstreamModel: string;
   timeoutMs: number;
+  /** Deadlines of each phase of an exchange; a phase not given falls back to the transport's default. */
+  timeouts?: Partial<UpstreamTimeouts>;
+}
+
+/** Deadlines of one upstream exchange, in milliseconds; 0 means no limit for that phase. */
+export interface UpstreamTimeouts {
+  /** Establishing the TCP (and TLS) connection. */
+  connectMs: number;
+  /** From sending the request to the first byte of the answer's body (a stream's first bytes). */
+  firstByteMs: number;
+  /** The longest silence between two chunks of a body once it has started. */
+  idleMs: number;
+  /** The whole exchange, streams included. */
+  totalMs: number;
 }
 
 /** A stream that the upstream has accepted: events follow until the iterator ends. */

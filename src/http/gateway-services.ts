@@ -31,6 +31,8 @@ export interface GatewayServices {
   /** True once shutdown began: new requests are refused, readiness fails. */
   isShuttingDown: () => boolean;
   bodyLimitBytes: number;
+  /** How long a stream may be silent before the gateway sends an SSE comment. */
+  streamKeepaliveMs: () => number;
   /** Requests being handled now; shutdown waits for it to reach zero. */
   activity: { inFlight: number };
 }

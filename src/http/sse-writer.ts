@@ -1,15 +1,21 @@
 import type { ServerResponse } from 'node:http';
 
+/** An SSE comment: clients ignore it, proxies see traffic. */
+const keepAliveFrame = ': keep-alive\n\n';
+
 /**
  * Writes server-sent events to a raw response, honouring back-pressure: when the socket's buffer
  * is full, `write` waits for it to drain instead of letting memory grow with a slow client.
+ * With `keepAlive`, a comment goes out whenever nothing was written for the interval.
  */
 export class SseWriter {
   private closed = false;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly response: ServerResponse) {
     response.once('close', () => {
       this.closed = true;
+      this.stopKeepAlive();
     });
   }
 
@@ -25,12 +31,23 @@ export class SseWriter {
     this.response.flushHeaders();
   }
 
+  /**
+   * Sends `: keep-alive` after every `intervalMs` without a write (0 or less: never), so that
+   * proxies and load balancers do not cut a stream whose upstream is silent, e.g. while reasoning.
+   */
+  keepAlive(intervalMs: number): void {
+    if (intervalMs <= 0 || this.keepAliveTimer !== undefined || this.isClosed) return;
+    this.keepAliveTimer = setTimeout(() => this.sendKeepAlive(), intervalMs);
+  }
+
   get isClosed(): boolean {
     return this.closed || this.response.destroyed;
   }
 
   async write(frames: string): Promise<void> {
     if (frames.length === 0 || this.isClosed) return;
+    // Each write restarts the silence; refreshing a timer does not allocate.
+    this.keepAliveTimer?.refresh();
     if (this.response.write(frames)) return;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -44,7 +61,20 @@ export class SseWriter {
   }
 
   end(frames = ''): void {
+    this.stopKeepAlive();
     if (this.isClosed) return;
     this.response.end(frames);
+  }
+
+  private sendKeepAlive(): void {
+    if (this.isClosed || this.keepAliveTimer === undefined) return;
+    // A client that is not reading already has bytes in flight; piling comments on it helps no one.
+    if (!this.response.writableNeedDrain) this.response.write(keepAliveFrame);
+    this.keepAliveTimer.refresh();
+  }
+
+  private stopKeepAlive(): void {
+    clearTimeout(this.keepAliveTimer);
+    this.keepAliveTimer = undefined;
   }
 }

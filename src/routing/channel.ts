@@ -1,3 +1,5 @@
+import type { UpstreamTarget } from '../core/index.js';
+
 /** An upstream endpoint that serves some models of one provider. */
 export interface Channel {
   /** Stable id; for file and environment channels it is the name. */
@@ -17,5 +19,7 @@ export interface Channel {
   timeoutMs: number;
   headers: Record<string, string>;
   enabled: boolean;
+  /** Per-phase upstream deadlines; absent phases take the defaults. */
+  timeouts?: UpstreamTarget['timeouts'];
   source: 'file' | 'env' | 'builtin' | 'database';
 }

@@ -307,5 +307,6 @@ function targetOf(channel: Channel, upstreamModel: string): UpstreamTarget {
     headers: channel.headers,
     upstreamModel,
     timeoutMs: channel.timeoutMs,
+    ...(channel.timeouts ? { timeouts: channel.timeouts } : {}),
   };
 }

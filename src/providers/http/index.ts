@@ -11,3 +11,5 @@ export { mapUpstreamTransportError, cancelledError } from './map-upstream-transp
 export { extractUpstreamError, type UpstreamErrorInfo } from './extract-upstream-error.js';
 export { readServerSentEvents, drainInBackground, type ServerSentEvent } from './read-server-sent-events.js';
 export { scrubSecrets, secretsOfTarget } from './scrub-secrets.js';
+export { defaultUpstreamTimeouts, resolveUpstreamTimeouts } from './upstream-timeouts.js';
+export { watchStreamBody, type StreamBodyWatch } from './watch-stream-body.js';

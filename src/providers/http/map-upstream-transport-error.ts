@@ -1,9 +1,13 @@
-import { GatewayError } from '../../core/index.js';
+import { GatewayError, type UpstreamTimeouts } from '../../core/index.js';
 import { scrubSecrets } from './scrub-secrets.js';
 
 export interface TransportFailureContext {
   /** Our own deadline fired. */
   timedOut: boolean;
+  /** Which of our deadlines fired, in words (e.g. "no first byte within 2000 ms"). */
+  expiredDeadline?: string | null;
+  /** The deadlines in force, to name the one the HTTP client enforced itself. */
+  timeouts?: UpstreamTimeouts;
   /** The caller's signal aborted (the client went away or the gateway gave up). */
   callerAborted: boolean;
   secrets: readonly string[];
@@ -17,7 +21,8 @@ export function mapUpstreamTransportError(error: unknown, context: TransportFail
   if (context.callerAborted) return cancelledError();
   const code = errorCode(error);
   if (context.timedOut || (code !== null && timeoutCodes.has(code))) {
-    return new GatewayError('upstream_timeout', 'Upstream did not answer in time', { retryElsewhere: true });
+    const which = context.expiredDeadline ?? clientDeadline(code, context.timeouts);
+    return new GatewayError('upstream_timeout', `Upstream did not answer in time${which ? ` (${which})` : ''}`, { retryElsewhere: true });
   }
   const reason = code ?? (error instanceof Error ? error.message : 'unknown error');
   return new GatewayError('upstream_error', `Could not reach the upstream (${scrubSecrets(reason, context.secrets)})`, {
@@ -28,6 +33,13 @@ export function mapUpstreamTransportError(error: unknown, context: TransportFail
 /** The caller gave up; nothing is to be retried. */
 export function cancelledError(): GatewayError {
   return new GatewayError('upstream_error', 'The upstream request was cancelled', { retryElsewhere: false });
+}
+
+function clientDeadline(code: string | null, timeouts: UpstreamTimeouts | undefined): string | null {
+  if (timeouts === undefined) return null;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `no connection within ${timeouts.connectMs} ms`;
+  if (code === 'UND_ERR_BODY_TIMEOUT') return `silent for more than ${timeouts.idleMs} ms`;
+  return null;
 }
 
 function errorCode(error: unknown): string | null {

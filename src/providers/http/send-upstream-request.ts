@@ -3,7 +3,9 @@ import type { Dispatcher } from 'undici';
 import { getUpstreamPool } from './upstream-pools.js';
 import { mapUpstreamHttpError } from './map-upstream-http-error.js';
 import { cancelledError, mapUpstreamTransportError } from './map-upstream-transport-error.js';
-import { GatewayError } from '../../core/index.js';
+import { GatewayError, type UpstreamTimeouts } from '../../core/index.js';
+import { resolveUpstreamTimeouts } from './upstream-timeouts.js';
+import { watchStreamBody } from './watch-stream-body.js';
 
 export interface UpstreamRequest {
   url: string;
@@ -12,8 +14,10 @@ export interface UpstreamRequest {
   /** JSON text of the body. */
   body?: string;
   signal: AbortSignal;
-  /** For a JSON answer: the whole exchange. For a stream: until headers, then the longest silence. */
+  /** The channel's single older deadline; see `resolveUpstreamTimeouts` for how it applies. */
   timeoutMs: number;
+  /** Deadlines of each phase (connect, first byte, idle, total); phases not given derive from `timeoutMs`. */
+  timeouts?: Partial<UpstreamTimeouts>;
   /** Values that must never appear in an error message (the channel's credential). */
   secrets: readonly string[];
 }
@@ -48,36 +52,44 @@ export async function openUpstreamResponse(
   if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new GatewayError('internal_error', 'The channel base URL is not a valid http(s) URL', { retryElsewhere: true });
   }
+  const timeouts = resolveUpstreamTimeouts(request.timeouts, request.timeoutMs);
   const controller = new AbortController();
-  let timedOut = false;
+  let expiredDeadline: string | null = null;
+  const expire = (deadline: string): void => {
+    expiredDeadline ??= deadline;
+    controller.abort(new Error(`upstream deadline reached: ${deadline}`));
+  };
   const onCallerAbort = (): void => controller.abort(request.signal.reason);
   request.signal.addEventListener('abort', onCallerAbort, { once: true });
-  // A channel without a positive timeout waits as long as the upstream takes.
-  const timer =
-    request.timeoutMs > 0
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort(new Error('upstream deadline reached'));
-        }, request.timeoutMs)
-      : undefined;
+  let firstByteTimer = startTimer(timeouts.firstByteMs, () => expire(`no first byte within ${timeouts.firstByteMs} ms`));
+  const totalTimer = startTimer(timeouts.totalMs, () => expire(`not complete within ${timeouts.totalMs} ms`));
+  let stopWatching = (): void => {};
   const dispose = (): void => {
-    clearTimeout(timer);
+    clearTimeout(firstByteTimer);
+    clearTimeout(totalTimer);
+    stopWatching();
     request.signal.removeEventListener('abort', onCallerAbort);
   };
   const failure = (error: unknown) =>
-    mapUpstreamTransportError(error, { timedOut, callerAborted: request.signal.aborted, secrets: request.secrets });
+    mapUpstreamTransportError(error, {
+      timedOut: expiredDeadline !== null,
+      expiredDeadline,
+      timeouts,
+      callerAborted: request.signal.aborted,
+      secrets: request.secrets,
+    });
 
   let response: Dispatcher.ResponseData;
   try {
-    response = await getUpstreamPool(url.origin).request({
+    response = await getUpstreamPool(url.origin, timeouts.connectMs).request({
       path: url.pathname + url.search,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body ?? null,
       signal: controller.signal,
       headersTimeout: 0,
-      // For streams, a silence as long as the whole budget means the upstream is stuck.
-      bodyTimeout: options.streaming ? Math.max(0, request.timeoutMs) : 0,
+      // A stream's silences are watched below, where they can start after its first byte.
+      bodyTimeout: options.streaming ? 0 : timeouts.idleMs,
     });
   } catch (error) {
     dispose();
@@ -101,8 +113,21 @@ export async function openUpstreamResponse(
     });
   }
 
-  // A stream's total length is unbounded: only the time to the first byte counts against it.
-  if (options.streaming) clearTimeout(timer);
+  if (options.streaming) {
+    // Failover is still possible until the first byte: a stream that fails before it, or sends
+    // nothing within the deadline, rejects here like an upstream that never answered.
+    const watch = watchStreamBody(response.body, timeouts.idleMs, () => expire(`silent for more than ${timeouts.idleMs} ms`));
+    stopWatching = watch.stop;
+    try {
+      await watch.firstByte;
+    } catch (error) {
+      dispose();
+      if (!response.body.destroyed) response.body.destroy();
+      throw failure(error);
+    }
+  }
+  clearTimeout(firstByteTimer);
+  firstByteTimer = undefined;
   return {
     status: response.statusCode,
     headers: response.headers,
@@ -133,6 +158,10 @@ export async function requestUpstreamJson(request: UpstreamRequest): Promise<unk
       secrets: request.secrets,
     });
   }
+}
+
+function startTimer(delayMs: number, onExpiry: () => void): NodeJS.Timeout | undefined {
+  return delayMs > 0 ? setTimeout(onExpiry, delayMs) : undefined;
 }
 
 async function readLimitedText(body: UpstreamBody, limit: number): Promise<string> {

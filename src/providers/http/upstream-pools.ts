@@ -1,10 +1,13 @@
 import { Pool } from 'undici';
+import { defaultUpstreamTimeouts } from './upstream-timeouts.js';
 
 /**
  * One keep-alive connection pool per upstream origin, shared by every channel that talks to it,
  * so TLS handshakes and TCP connections are reused across requests.
  */
 const pools = new Map<string, Pool>();
+
+const defaultConnectTimeoutMs = defaultUpstreamTimeouts.connectMs;
 
 const poolOptions: Pool.Options = {
   // Upstreams usually close idle connections after a few seconds; stay just under typical values.
@@ -17,11 +20,16 @@ const poolOptions: Pool.Options = {
   bodyTimeout: 0,
 };
 
-export function getUpstreamPool(origin: string): Pool {
-  let pool = pools.get(origin);
+/**
+ * The pool of an origin. The connect deadline is a property of a pool's connector, so channels
+ * of one origin with different connect deadlines get one pool each (nearly always there is one).
+ */
+export function getUpstreamPool(origin: string, connectTimeoutMs: number = defaultConnectTimeoutMs): Pool {
+  const key = connectTimeoutMs === defaultConnectTimeoutMs ? origin : `${origin} ${connectTimeoutMs}`;
+  let pool = pools.get(key);
   if (pool === undefined || pool.closed || pool.destroyed) {
-    pool = new Pool(origin, poolOptions);
-    pools.set(origin, pool);
+    pool = new Pool(origin, { ...poolOptions, connect: { timeout: Math.max(0, connectTimeoutMs) } });
+    pools.set(key, pool);
   }
   return pool;
 }

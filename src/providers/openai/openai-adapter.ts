@@ -54,6 +54,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       body: JSON.stringify(body),
       signal,
       timeoutMs: target.timeoutMs,
+      timeouts: target.timeouts,
       secrets: secretsOfTarget(target),
     });
     return parseOpenAIChatResponse(json);
@@ -69,6 +70,7 @@ export class OpenAIAdapter implements ProviderAdapter {
         body: JSON.stringify(body),
         signal,
         timeoutMs: target.timeoutMs,
+        timeouts: target.timeouts,
         secrets,
       },
       { streaming: true },
@@ -83,6 +85,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       body: JSON.stringify(buildOpenAIEmbeddingsBody(request, target.upstreamModel)),
       signal,
       timeoutMs: target.timeoutMs,
+      timeouts: target.timeouts,
       secrets: secretsOfTarget(target),
     });
     return parseOpenAIEmbeddingsResponse(json, target.upstreamModel);
