@@ -10,7 +10,7 @@ import { StoreConflictError } from '../../store/store-conflict-error.js';
 import type { AccountRecord, Store } from '../../store/store.js';
 import type { PrincipalResolver } from '../principal.js';
 import { encodeAccountForAdmin } from './encode-account-record.js';
-import { validateRequestBody, validateRequestQuery } from './validate-account-request.js';
+import { parseBody, parseQuery } from './parse-request-input.js';
 
 export interface AdminAccountRoutesDependencies {
   principals: PrincipalResolver;
@@ -46,7 +46,7 @@ const patchBody = z.strictObject({
 export function registerAdminAccountRoutes(app: FastifyInstance, deps: AdminAccountRoutesDependencies): void {
   app.get('/api/admin/accounts', async (request) => {
     await deps.principals.requireAdmin(request.headers);
-    const query = validateRequestQuery(pageQuery, request.query);
+    const query = parseQuery(pageQuery, request.query);
     const page = await deps.accountAdmin.listAccounts({ limit: query.limit, offset: query.offset, search: query.q });
     return { data: page.accounts.map(encodeAccountForAdmin), total: page.total, limit: query.limit, offset: query.offset };
   });
@@ -59,7 +59,7 @@ export function registerAdminAccountRoutes(app: FastifyInstance, deps: AdminAcco
 
   app.post('/api/admin/accounts', async (request, reply) => {
     await deps.principals.requireAdmin(request.headers);
-    const body = validateRequestBody(createBody, request.body);
+    const body = parseBody(createBody, request.body);
     if (await deps.accountAdmin.findAccountByEmailIgnoringCase(body.email)) throw emailTaken();
     let account: AccountRecord;
     try {
@@ -81,7 +81,7 @@ export function registerAdminAccountRoutes(app: FastifyInstance, deps: AdminAcco
   app.patch('/api/admin/accounts/:id', async (request) => {
     const principal = await deps.principals.requireAdmin(request.headers);
     const { id } = request.params as { id: string };
-    const body = validateRequestBody(patchBody, request.body);
+    const body = parseBody(patchBody, request.body);
     if (id === principal.account.id) {
       if (body.disabled === true) {
         throw new GatewayError('permission_denied', 'An administrator cannot disable their own account.', { param: 'disabled' });

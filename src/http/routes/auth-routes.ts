@@ -13,7 +13,7 @@ import { StoreConflictError } from '../../store/store-conflict-error.js';
 import type { AccountRecord, Store } from '../../store/store.js';
 import type { PrincipalResolver } from '../principal.js';
 import { encodeAccount } from './encode-account-record.js';
-import { validateRequestBody } from './validate-account-request.js';
+import { parseBody } from './parse-request-input.js';
 
 export interface AuthRoutesDependencies {
   principals: PrincipalResolver;
@@ -48,7 +48,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDepende
     if (!deps.signupOpen()) {
       throw new GatewayError('permission_denied', 'Sign-up is closed: an administrator creates accounts.');
     }
-    const { email, password } = validateRequestBody(signupBody, request.body);
+    const { email, password } = parseBody(signupBody, request.body);
     if (await deps.accountAdmin.findAccountByEmailIgnoringCase(email)) throw emailTaken();
     let account: AccountRecord;
     try {
@@ -68,7 +68,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDepende
   });
 
   app.post('/api/auth/login', async (request, reply) => {
-    const { email, password } = validateRequestBody(loginBody, request.body);
+    const { email, password } = parseBody(loginBody, request.body);
     const throttleKey = `login:${email}:${request.ip}`;
     refuseWhenThrottled(throttle, throttleKey);
     const account = await deps.accountAdmin.findAccountByEmailIgnoringCase(email);
@@ -102,7 +102,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDepende
 
   app.post('/api/auth/password', async (request, reply) => {
     const principal = await deps.principals.resolve(request.headers);
-    const body = validateRequestBody(passwordChangeBody, request.body);
+    const body = parseBody(passwordChangeBody, request.body);
     const throttleKey = `password:${principal.account.id}:${request.ip}`;
     refuseWhenThrottled(throttle, throttleKey);
     const account = (await deps.accounts.findAccountById(principal.account.id)) ?? principal.account;

@@ -1,4 +1,4 @@
-/** Validation of the credit and reporting endpoints' input: a bad field becomes `invalid_request` naming it. */
+/** Validation of request bodies and query strings: a bad field becomes `invalid_request` naming it. */
 import { z } from 'zod';
 import { GatewayError } from '../../core/index.js';
 import { validationIssueToGatewayError } from '../../dialects/openai-chat/validation-issue-to-gateway-error.js';
