@@ -1,3 +1,4 @@
+import { blankModel } from './blank-model.js';
 import type { CatalogSnapshot, SnapshotModel, SnapshotOffer, SnapshotPrice, SnapshotProvider } from './catalog-snapshot.js';
 import { NameSuggester } from './did-you-mean.js';
 import { splitDatedName, type DatedName } from './undated-name.js';
@@ -208,26 +209,11 @@ export class ModelCatalog {
 
 function newConfiguredModel(addition: CatalogModelAddition): SnapshotModel {
   return {
-    id: addition.id,
+    ...blankModel(addition.id, addition.provider),
     name: addition.name ?? addition.id,
-    creator: addition.provider,
-    family: null,
-    kind: 'chat',
     description: `${addition.id}, added by configuration.`,
     modalities: { input: ['text'], output: ['text'] },
     contextWindow: addition.contextWindow ?? null,
     maxOutputTokens: addition.maxOutputTokens ?? null,
-    capabilities: { tools: false, vision: false, jsonOutput: false, reasoning: false, temperature: true },
-    knowledgeCutoff: null,
-    openWeights: null,
-    releaseDate: null,
-    lastUpdated: null,
-    supportedParameters: [],
-    officialPrice: null,
-    offers: [],
-    aliases: [],
-    lifecycle: null,
-    preview: false,
-    fieldSources: {},
   };
 }

@@ -1,3 +1,4 @@
+import { blankModel } from '../blank-model.js';
 /**
  * Lifecycle from model-eol, which wins over every other source for these fields.
  *
@@ -149,29 +150,7 @@ function hasCreatorLifecycle(lifecycle: SnapshotLifecycle, candidates: string[])
 
 /** An entry known only from lifecycle records or as a replacement: no offers, nothing guessed. */
 export function minimalModel(id: string, creator: string): SnapshotModel {
-  return {
-    id,
-    name: id,
-    creator,
-    family: null,
-    kind: kindOfName(id),
-    description: '',
-    modalities: { input: [], output: [] },
-    contextWindow: null,
-    maxOutputTokens: null,
-    capabilities: { tools: false, vision: false, jsonOutput: false, reasoning: false, temperature: true },
-    knowledgeCutoff: null,
-    openWeights: null,
-    releaseDate: null,
-    lastUpdated: null,
-    supportedParameters: [],
-    officialPrice: null,
-    offers: [],
-    aliases: [],
-    lifecycle: null,
-    preview: false,
-    fieldSources: {},
-  };
+  return blankModel(id, creator, kindOfName(id));
 }
 
 function kindOfName(id: string): SnapshotModel['kind'] {
