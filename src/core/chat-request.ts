@@ -67,5 +67,10 @@ export interface ChatRequest {
    * The body as received, for an upstream that speaks the same dialect: fields the gateway does
    * not model (vendor extensions) pass through unchanged.
    */
-  original?: { dialect: Dialect; body: Record<string, unknown> };
+  original?: {
+    dialect: Dialect;
+    body: Record<string, unknown>;
+    /** Dialect headers worth forwarding to a same-dialect upstream (lower-case names, e.g. `anthropic-beta`). */
+    headers?: Record<string, string>;
+  };
 }

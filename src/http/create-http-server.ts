@@ -4,6 +4,8 @@ import { newGenerationId } from '../pipeline/generation-id.js';
 import type { GatewayServices } from './gateway-services.js';
 import { sendError } from './error-reply.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
+import { registerMessagesRoute } from './routes/messages-route.js';
+import { registerResponsesRoute } from './routes/responses-route.js';
 import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -73,6 +75,8 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
   );
 
   registerChatCompletionsRoute(app, services);
+  registerMessagesRoute(app, services);
+  registerResponsesRoute(app, services);
   registerEmbeddingsRoute(app, services);
   registerModelsRoute(app, services);
   registerAccountRoutes(app, services);

@@ -3,6 +3,7 @@ import type { SnapshotProvider } from '../catalog/catalog-snapshot.js';
 import { providersFromCatalog } from './providers-from-catalog.js';
 import { demoProvider } from './demo/index.js';
 import { openaiProvider } from './openai/index.js';
+import { anthropicProvider } from './anthropic/index.js';
 import { openaiCompatibleProvider } from './openai-compatible/index.js';
 import { deepseekProvider } from './deepseek/index.js';
 import { groqProvider } from './groq/index.js';
@@ -15,6 +16,7 @@ import { xaiProvider } from './xai/index.js';
 export const providerDefinitions: readonly ProviderDefinition[] = [
   demoProvider,
   openaiProvider,
+  anthropicProvider,
   openaiCompatibleProvider,
   deepseekProvider,
   groqProvider,

@@ -8,6 +8,15 @@ const endpoints: Record<string, Partial<Record<Method, OperationFacts>>> = {
   '/v1/chat/completions': {
     post: { summary: 'Chat completion (OpenAI Chat Completions, streaming or not)', tag: 'Model APIs', security: 'key', body: 'ChatCompletionRequest', success: { status: 200, schema: 'ChatCompletion' }, errors: [400, 401, 402, 403, 404, 410, 413, 429, 502, 503, 504] },
   },
+  '/v1/responses': {
+    post: { summary: 'OpenAI Responses API (streaming or not), to any provider that serves the model', tag: 'Model APIs', security: 'key', body: 'Object', success: { status: 200, schema: 'Object' }, errors: [400, 401, 402, 403, 404, 410, 413, 429, 502, 503, 504] },
+  },
+  '/v1/messages': {
+    post: { summary: 'Anthropic Messages (streaming or not), to any provider that serves the model; errors in Anthropic\'s envelope', tag: 'Model APIs', security: 'key', body: 'Object', success: { status: 200, schema: 'Object' }, errors: [400, 401, 402, 403, 404, 410, 413, 429, 502, 503, 504] },
+  },
+  '/v1/messages/count_tokens': {
+    post: { summary: 'Count the input tokens of an Anthropic Messages request', tag: 'Model APIs', security: 'key', body: 'Object', success: { status: 200, schema: 'Object' }, errors: [400, 401] },
+  },
   '/v1/embeddings': {
     post: { summary: 'Embeddings (OpenAI format)', tag: 'Model APIs', security: 'key', body: 'EmbeddingRequest', success: { status: 200, schema: 'EmbeddingList' }, errors: [400, 401, 402, 403, 404, 410, 429, 502, 503, 504] },
   },
