@@ -1,18 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Message } from '../../core/chat-request.js';
-import { GatewayError, isGatewayError } from '../../core/index.js';
 import { decodeResponsesRequest, type DecodedResponsesRequest } from '../../dialects/openai-responses/decode-responses-request.js';
 import { decodeResponsesInput } from '../../dialects/openai-responses/decode-responses-input.js';
 import { encodeResponsesResponse } from '../../dialects/openai-responses/encode-responses-response.js';
 import { ResponsesStreamEncoder } from '../../dialects/openai-responses/responses-stream-encoder.js';
 import { StoredResponses } from '../../dialects/openai-responses/stored-responses.js';
 import type { ResponseMeta } from '../../dialects/openai-responses/responses-object.js';
-import { unitsToUsdNumber, unitsToUsdString } from '../../metering/money.js';
-import type { ChatStreamSession } from '../../pipeline/chat-pipeline.js';
+import { unitsToUsdNumber } from '../../metering/money.js';
 import type { GatewayServices } from '../gateway-services.js';
-import { abortWhenClientLeaves } from '../client-abort.js';
 import { apiKeyFromHeaders } from '../api-key-from-headers.js';
-import { SseWriter } from '../sse-writer.js';
+import { chatContext, setAnswerHeaders, streamChat } from '../chat-exchange.js';
 
 export interface ResponsesRouteOptions {
   /** Where responses are kept for `previous_response_id`; one in-memory store per route by default. */
@@ -39,14 +36,7 @@ export function registerResponsesRoute(app: FastifyInstance, services: GatewaySe
       if (decoded.store) stored.save(request.generationId, caller.account.id, [...conversation, ...assistant]);
     };
 
-    const abort = abortWhenClientLeaves(reply);
-    const context = {
-      generationId: request.generationId,
-      endpoint: '/v1/responses',
-      startedAt: request.startedAt,
-      signal: abort.signal,
-      clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
-    };
+    const context = chatContext(request, reply, services, '/v1/responses');
     const meta: ResponseMeta = {
       id: request.generationId,
       model: chatRequest.model,
@@ -58,9 +48,7 @@ export function registerResponsesRoute(app: FastifyInstance, services: GatewaySe
 
     if (!chatRequest.stream) {
       const completed = await services.chat.complete(caller, chatRequest, context);
-      reply.header('x-switchyard-cost', unitsToUsdString(completed.cost));
-      reply.header('x-switchyard-attempts', String(completed.attempts));
-      reply.header('x-switchyard-model', completed.model);
+      setAnswerHeaders(reply, completed);
       reply.headers(droppedToolsHeader(decoded));
       const choice = completed.response.choices[0];
       if (choice !== undefined) remember([{ role: 'assistant', content: choice.content }]);
@@ -68,80 +56,7 @@ export function registerResponsesRoute(app: FastifyInstance, services: GatewaySe
     }
 
     const encoder = new ResponsesStreamEncoder(meta);
-    const keepAliveMs = services.streamKeepaliveMs();
-    const opening = services.chat.openStream(caller, chatRequest, context);
-    let writer: SseWriter;
-    let session: ChatStreamSession;
-    if (await settlesWithin(opening, keepAliveMs)) {
-      // An early failure still gets its own HTTP status, as on the chat route.
-      session = await opening;
-      reply.hijack();
-      writer = new SseWriter(reply.raw);
-      writer.open({
-        'x-request-id': request.generationId,
-        'x-switchyard-attempts': String(session.attempts),
-        'x-switchyard-model': session.model,
-        ...droppedToolsHeader(decoded),
-      });
-      writer.keepAlive(keepAliveMs);
-      await writer.write(encoder.begin());
-    } else {
-      reply.hijack();
-      writer = new SseWriter(reply.raw);
-      writer.open({ 'x-request-id': request.generationId, ...droppedToolsHeader(decoded) });
-      writer.keepAlive(keepAliveMs);
-      await writer.write(encoder.begin());
-      try {
-        session = await opening;
-      } catch (error) {
-        if (!writer.isClosed) {
-          const gatewayError = isGatewayError(error) ? error : new GatewayError('upstream_error', 'The upstream stream failed.');
-          await writer.write(encoder.encode({ type: 'error', error: gatewayError }));
-        }
-        writer.end();
-        return;
-      }
-    }
-
-    let failed = false;
-    try {
-      for await (const event of session.events) {
-        if (writer.isClosed) break;
-        if (event.type === 'error') failed = true;
-        await writer.write(encoder.encode(event));
-        if (failed) break;
-      }
-    } catch (error) {
-      failed = true;
-      services.logger.error({ err: error, requestId: request.generationId }, 'stream failed');
-      if (!writer.isClosed) {
-        const gatewayError = isGatewayError(error) ? error : new GatewayError('upstream_error', 'The upstream stream failed.');
-        await writer.write(encoder.encode({ type: 'error', error: gatewayError }));
-      }
-    }
-    const clientLeft = writer.isClosed || abort.signal.aborted;
-    const { usage, cost } = session.finish(clientLeft ? 'client_closed' : 'completed');
-    if (clientLeft || failed) {
-      writer.end();
-      return;
-    }
-    writer.end(encoder.finish(usage ?? undefined, unitsToUsdNumber(cost)));
-    remember(decodeResponsesInput(encoder.output));
-  });
-}
-
-/** True when the promise settles (either way) within `ms`; with no interval, waits for it. */
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  if (ms <= 0) return settled;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void settled.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
+    const ending = await streamChat({ request, reply, services, caller, chatRequest, context, encoder, headers: droppedToolsHeader(decoded) });
+    if (ending === 'completed') remember(decodeResponsesInput(encoder.output));
   });
 }

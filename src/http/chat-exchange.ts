@@ -1,0 +1,127 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError, isGatewayError, type ChatRequest, type StreamEvent, type Usage } from '../core/index.js';
+import type { Caller } from '../accounts/api-key-authenticator.js';
+import { unitsToUsdNumber, unitsToUsdString } from '../metering/money.js';
+import type { ChatStreamSession } from '../pipeline/chat-pipeline.js';
+import type { RequestContext } from '../pipeline/generation-outcome.js';
+import type { GatewayServices } from './gateway-services.js';
+import { abortWhenClientLeaves } from './client-abort.js';
+import { SseWriter } from './sse-writer.js';
+
+/** What every chat dialect's stream encoder offers: frames for events, then the closing frames. */
+export interface DialectStreamEncoder {
+  /** Frames that open the stream before any event (the Responses API's `response.created`). */
+  begin?(): string;
+  encode(event: StreamEvent): string;
+  finish(usage: Usage | undefined, costUsd: number | null): string;
+}
+
+/** The request's context for the pipeline; the client's disconnect aborts the upstream. */
+export function chatContext(request: FastifyRequest, reply: FastifyReply, services: GatewayServices, endpoint: string): RequestContext {
+  const abort = abortWhenClientLeaves(reply);
+  return {
+    generationId: request.generationId,
+    endpoint,
+    startedAt: request.startedAt,
+    signal: abort.signal,
+    clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
+  };
+}
+
+/** The headers of a non-streamed answer: what it cost, how many attempts, which model answered. */
+export function setAnswerHeaders(reply: FastifyReply, answered: { cost: bigint; attempts: number; model: string }): void {
+  reply.header('x-switchyard-cost', unitsToUsdString(answered.cost));
+  reply.header('x-switchyard-attempts', String(answered.attempts));
+  reply.header('x-switchyard-model', answered.model);
+}
+
+export type StreamEnding = 'completed' | 'failed' | 'client_left';
+
+/**
+ * Streams a chat answer in any dialect: opens the upstream stream (with failover), writes the
+ * encoder's frames with back-pressure and keep-alive comments, ends with one error event on a
+ * late failure, and settles the request exactly once however it ends.
+ */
+export async function streamChat(options: {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  services: GatewayServices;
+  caller: Caller;
+  chatRequest: ChatRequest;
+  context: RequestContext;
+  encoder: DialectStreamEncoder;
+  headers?: Record<string, string>;
+}): Promise<StreamEnding> {
+  const { request, reply, services, encoder, context } = options;
+  const keepAliveMs = services.streamKeepaliveMs();
+  const opening = services.chat.openStream(options.caller, options.chatRequest, context);
+  const writer = new SseWriter(reply.raw);
+  let session: ChatStreamSession;
+  if (await settlesWithin(opening, keepAliveMs)) {
+    // The usual case: the upstream answered (or everything failed) quickly, so an error still
+    // gets its own HTTP status and the headers can say who answered.
+    session = await opening;
+    reply.hijack();
+    writer.open({ 'x-request-id': request.generationId, 'x-switchyard-attempts': String(session.attempts), 'x-switchyard-model': session.model, ...options.headers });
+    writer.keepAlive(keepAliveMs);
+    await writer.write(encoder.begin?.() ?? '');
+  } else {
+    // The upstreams are slow to start (a model thinking before its first byte). Open the stream
+    // now and keep it alive, so no proxy cuts it; failover goes on unseen, since comments carry
+    // no data. A failure from here on can only be told as the stream's error event.
+    reply.hijack();
+    writer.open({ 'x-request-id': request.generationId, ...options.headers });
+    writer.keepAlive(keepAliveMs);
+    await writer.write(encoder.begin?.() ?? '');
+    try {
+      session = await opening;
+    } catch (error) {
+      if (!writer.isClosed) await writer.write(encoder.encode({ type: 'error', error: asGatewayError(error) }));
+      writer.end();
+      return 'failed';
+    }
+  }
+
+  let failed = false;
+  try {
+    for await (const event of session.events) {
+      if (writer.isClosed) break;
+      if (event.type === 'error') failed = true;
+      await writer.write(encoder.encode(event));
+      if (failed) break;
+    }
+  } catch (error) {
+    // An adapter broke its promise to end with an error event: end the stream cleanly anyway.
+    failed = true;
+    services.logger.error({ err: error, requestId: request.generationId }, 'stream failed');
+    if (!writer.isClosed) await writer.write(encoder.encode({ type: 'error', error: asGatewayError(error) }));
+  }
+  const clientLeft = writer.isClosed || context.signal.aborted;
+  const { usage, cost } = session.finish(clientLeft ? 'client_closed' : 'completed');
+  if (clientLeft || failed) {
+    writer.end();
+    return clientLeft ? 'client_left' : 'failed';
+  }
+  writer.end(encoder.finish(usage ?? undefined, unitsToUsdNumber(cost)));
+  return 'completed';
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  return isGatewayError(error) ? error : new GatewayError('upstream_error', 'The upstream stream failed.');
+}
+
+/** True when the promise settles (either way) within `ms`; with no interval, waits for it. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  if (ms <= 0) return settled;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void settled.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
