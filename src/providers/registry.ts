@@ -4,6 +4,7 @@ import { providersFromCatalog } from './providers-from-catalog.js';
 import { demoProvider } from './demo/index.js';
 import { openaiProvider } from './openai/index.js';
 import { anthropicProvider } from './anthropic/index.js';
+import { openaiResponsesProvider } from './openai-responses/index.js';
 import { openaiCompatibleProvider } from './openai-compatible/index.js';
 import { deepseekProvider } from './deepseek/index.js';
 import { groqProvider } from './groq/index.js';
@@ -17,6 +18,7 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
   demoProvider,
   openaiProvider,
   anthropicProvider,
+  openaiResponsesProvider,
   openaiCompatibleProvider,
   deepseekProvider,
   groqProvider,
