@@ -166,6 +166,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     isShuttingDown: () => shuttingDown,
     bodyLimitBytes: config.current().server.bodyLimitBytes,
     streamKeepaliveMs: () => config.current().server.streamKeepaliveMs,
+    storedResponsesTtlMs: config.current().server.storedResponsesTtlMs,
     activity: { inFlight: 0 },
   };
   metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);

@@ -83,6 +83,8 @@ export interface SwitchyardConfig {
     trustProxy: boolean | string[];
     /** An SSE comment goes to a streaming client after this much silence; 0 sends none. */
     streamKeepaliveMs: number;
+    /** How long a Responses API answer stays available to `previous_response_id`. */
+    storedResponsesTtlMs: number;
   };
   auth: { signup: boolean };
   routing: RoutingConfig;
@@ -92,6 +94,7 @@ export interface SwitchyardConfig {
 
 export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+export const DEFAULT_STORED_RESPONSES_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 600_000;
 /** Below the idle limits of common proxies and load balancers (often 30 to 60 s). */
 export const DEFAULT_STREAM_KEEPALIVE_MS = 15_000;
@@ -112,7 +115,7 @@ export function defaultConfig(): SwitchyardConfig {
     pricing: { markup: 1 },
     channels: [],
     models: [],
-    server: { bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES, shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS, trustProxy: false, streamKeepaliveMs: DEFAULT_STREAM_KEEPALIVE_MS },
+    server: { bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES, shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS, trustProxy: false, streamKeepaliveMs: DEFAULT_STREAM_KEEPALIVE_MS, storedResponsesTtlMs: DEFAULT_STORED_RESPONSES_TTL_MS },
     auth: { signup: true },
     routing: defaultRoutingConfig(),
     billing: { lowBalanceThreshold: null, lowBalanceWebhook: null, webhookSecret: null },
@@ -130,7 +133,7 @@ export const allowedKeysByPathPattern: Readonly<Record<string, readonly string[]
   'channels[].timeouts': ['connect_ms', 'first_byte_ms', 'idle_ms', 'total_ms'],
   'models[]': ['id', 'provider', 'name', 'pricing', 'context_window', 'max_output_tokens'],
   'models[].pricing': ['input', 'output', 'cached_input', 'cache_write', 'reasoning', 'image', 'request'],
-  server: ['body_limit', 'shutdown_grace_ms', 'trust_proxy', 'stream_keepalive_ms'],
+  server: ['body_limit', 'shutdown_grace_ms', 'trust_proxy', 'stream_keepalive_ms', 'stored_responses_ttl_ms'],
   auth: ['signup'],
   routing: ['max_attempts', 'strategy', 'model_strategies', 'breaker', 'probe_interval_ms'],
   'routing.breaker': ['failures', 'cooldown_ms', 'max_cooldown_ms'],
@@ -401,6 +404,7 @@ export function createConfigSchema(knownProviders: readonly string[]) {
           shutdown_grace_ms: yamlWholeNumber().check(z.gte(0, 'must be zero or more')).optional(),
           trust_proxy: z.union([yamlBoolean(), z.array(nonEmptyText())]).optional(),
           stream_keepalive_ms: wholeMilliseconds().optional(),
+          stored_responses_ttl_ms: wholeMilliseconds().optional(),
         })
         .nullish(),
       auth: z.strictObject({ signup: yamlBoolean().optional() }).nullish(),
@@ -428,6 +432,7 @@ export function createConfigSchema(knownProviders: readonly string[]) {
           shutdownGraceMs: file.server?.shutdown_grace_ms ?? defaults.server.shutdownGraceMs,
           trustProxy: file.server?.trust_proxy ?? defaults.server.trustProxy,
           streamKeepaliveMs: file.server?.stream_keepalive_ms ?? defaults.server.streamKeepaliveMs,
+          storedResponsesTtlMs: file.server?.stored_responses_ttl_ms ?? defaults.server.storedResponsesTtlMs,
         },
         auth: { signup: file.auth?.signup ?? defaults.auth.signup },
         routing: file.routing ?? defaults.routing,

@@ -6,6 +6,7 @@ import { sendError } from './error-reply.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerMessagesRoute } from './routes/messages-route.js';
 import { registerResponsesRoute } from './routes/responses-route.js';
+import { StoredResponses } from '../dialects/openai-responses/stored-responses.js';
 import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -76,7 +77,7 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
 
   registerChatCompletionsRoute(app, services);
   registerMessagesRoute(app, services);
-  registerResponsesRoute(app, services);
+  registerResponsesRoute(app, services, { storedResponses: new StoredResponses({ retentionMs: services.storedResponsesTtlMs }) });
   registerEmbeddingsRoute(app, services);
   registerModelsRoute(app, services);
   registerAccountRoutes(app, services);

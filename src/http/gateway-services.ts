@@ -33,6 +33,8 @@ export interface GatewayServices {
   bodyLimitBytes: number;
   /** How long a stream may be silent before the gateway sends an SSE comment. */
   streamKeepaliveMs: () => number;
+  /** How long Responses API answers are kept for `previous_response_id`. */
+  storedResponsesTtlMs: number;
   /** Requests being handled now; shutdown waits for it to reach zero. */
   activity: { inFlight: number };
 }

@@ -71,7 +71,7 @@ describe('parseConfigText: valid files', () => {
         pricing: { markup: 1 },
         channels: [],
         models: [],
-        server: { bodyLimitBytes: 32 * 1024 * 1024, shutdownGraceMs: 30000, trustProxy: false, streamKeepaliveMs: 15000 },
+        server: { bodyLimitBytes: 32 * 1024 * 1024, shutdownGraceMs: 30000, trustProxy: false, streamKeepaliveMs: 15000, storedResponsesTtlMs: 86_400_000 },
         auth: { signup: true },
         routing: {
           maxAttempts: 3,
@@ -159,6 +159,7 @@ describe('parseConfigText: valid files', () => {
   shutdown_grace_ms: 5000
   trust_proxy: [10.0.0.0/8]
   stream_keepalive_ms: 5000
+  stored_responses_ttl_ms: 3600000
 billing:
   low_balance_threshold: 2.5
   low_balance_webhook: https://hooks.example.com/switchyard
@@ -172,7 +173,7 @@ models:
     max_output_tokens: 64000
     pricing: { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75, reasoning: 15, image: 0.01, request: 0.002 }
 `);
-    expect(config.server).toEqual({ bodyLimitBytes: 512 * 1024, shutdownGraceMs: 5000, trustProxy: ['10.0.0.0/8'], streamKeepaliveMs: 5000 });
+    expect(config.server).toEqual({ bodyLimitBytes: 512 * 1024, shutdownGraceMs: 5000, trustProxy: ['10.0.0.0/8'], streamKeepaliveMs: 5000, storedResponsesTtlMs: 3_600_000 });
     expect(config.billing).toEqual({ lowBalanceThreshold: 2.5, lowBalanceWebhook: 'https://hooks.example.com/switchyard', webhookSecret: null });
     expect(config.auth.signup).toBe(false);
     expect(config.models[0]).toEqual({
