@@ -45,4 +45,16 @@ export interface ReasoningPart {
   redacted?: string;
 }
 
-export type ContentPart = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart;
+/**
+ * A provider-specific block the canonical model has no part for (an Anthropic `document`,
+ * `search_result`, `server_tool_use`, ...). It is carried as it arrived, so an upstream speaking the
+ * same dialect receives it unchanged; every other upstream refuses it with a 400 naming the field.
+ */
+export interface OpaquePart {
+  type: 'opaque';
+  dialect: 'anthropic-messages';
+  blockType: string;
+  block: Record<string, unknown>;
+}
+
+export type ContentPart = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart | OpaquePart;
