@@ -55,6 +55,8 @@ export interface OpaquePart {
   dialect: 'anthropic-messages';
   blockType: string;
   block: Record<string, unknown>;
+  /** Where the block stood in the client's own request (`messages[1].content[0]`), for error messages. */
+  param?: string;
 }
 
 export type ContentPart = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart | OpaquePart;

@@ -71,6 +71,8 @@ function partTokens(part: ContentPart): number {
       return countTextTokens(part.name) + countTextTokens(part.arguments);
     case 'tool_result':
       return part.content.reduce((sum, inner) => sum + partTokens(inner), 0);
+    case 'opaque':
+      return countTextTokens(JSON.stringify(part.block));
   }
 }
 

@@ -1,6 +1,14 @@
 import type { Message } from '../../core/chat-request.js';
-import type { CacheControl, ContentPart, ImagePart, TextPart } from '../../core/content-part.js';
-import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './messages-request-schema.js';
+import type { CacheControl, ContentPart, ImagePart, OpaquePart, TextPart } from '../../core/content-part.js';
+import {
+  knownBlockTypes,
+  type AnthropicContentBlock,
+  type AnthropicImageBlock,
+  type AnthropicKnownContentBlock,
+  type AnthropicMessage,
+  type AnthropicOpaqueBlock,
+  type AnthropicTextBlock,
+} from './messages-request-schema.js';
 
 function decodeCacheControl(value: { type: 'ephemeral'; ttl?: string | undefined } | null | undefined): CacheControl | undefined {
   if (value == null) return undefined;
@@ -29,7 +37,16 @@ function encodeToolInput(input: unknown): string {
   return JSON.stringify(input ?? {});
 }
 
-function decodeBlock(block: AnthropicContentBlock): ContentPart {
+function isKnownBlock(block: AnthropicContentBlock): block is AnthropicKnownContentBlock {
+  return knownBlockTypes.has(block.type);
+}
+
+function decodeOpaqueBlock(block: AnthropicOpaqueBlock, param: string): OpaquePart {
+  return { type: 'opaque', dialect: 'anthropic-messages', blockType: block.type, block: { ...block }, param };
+}
+
+function decodeBlock(block: AnthropicContentBlock, param: string): ContentPart {
+  if (!isKnownBlock(block)) return decodeOpaqueBlock(block, param);
   switch (block.type) {
     case 'text':
       return decodeTextBlock(block);
@@ -74,24 +91,25 @@ export function decodeSystemPrompt(system: string | AnthropicTextBlock[]): Messa
  */
 export function decodeMessagesContent(messages: AnthropicMessage[]): Message[] {
   const decoded: Message[] = [];
-  for (const message of messages) {
+  messages.forEach((message, messageIndex) => {
     const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+    const paramOf = (blockIndex: number): string => `messages[${messageIndex}].content[${blockIndex}]`;
     if (message.role !== 'user') {
-      decoded.push({ role: message.role, content: blocks.map(decodeBlock) });
-      continue;
+      decoded.push({ role: message.role, content: blocks.map((block, blockIndex) => decodeBlock(block, paramOf(blockIndex))) });
+      return;
     }
     let pending: ContentPart[] = [];
-    for (const block of blocks) {
-      const part = decodeBlock(block);
+    blocks.forEach((block, blockIndex) => {
+      const part = decodeBlock(block, paramOf(blockIndex));
       if (part.type !== 'tool_result') {
         pending.push(part);
-        continue;
+        return;
       }
       if (pending.length > 0) decoded.push({ role: 'user', content: pending });
       pending = [];
       decoded.push({ role: 'tool', content: [part] });
-    }
+    });
     if (pending.length > 0 || blocks.length === 0) decoded.push({ role: 'user', content: pending });
-  }
+  });
   return decoded;
 }

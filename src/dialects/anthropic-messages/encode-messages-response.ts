@@ -42,6 +42,9 @@ function encodePart(part: ContentPart): AnthropicResponseBlock | undefined {
     case 'image':
     case 'tool_result':
       return undefined;
+    // Upstream answers are parsed into modelled parts only; an opaque block belongs to requests.
+    case 'opaque':
+      return undefined;
   }
 }
 

@@ -52,7 +52,7 @@ const redactedThinkingBlockSchema = z.looseObject({
   data: z.string(),
 });
 
-const contentBlockSchema = z.discriminatedUnion('type', [
+const knownContentBlockSchema = z.discriminatedUnion('type', [
   textBlockSchema,
   imageBlockSchema,
   toolUseBlockSchema,
@@ -61,6 +61,22 @@ const contentBlockSchema = z.discriminatedUnion('type', [
   redactedThinkingBlockSchema,
 ]);
 
+export const knownBlockTypes: ReadonlySet<string> = new Set(['text', 'image', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking']);
+
+/**
+ * Any other block (`document`, `search_result`, `server_tool_use`, `web_search_tool_result`, ...)
+ * is carried as it arrived: an Anthropic upstream takes it, other upstreams refuse it by name.
+ * Known types are excluded so that a malformed `text` or `image` block is still an error.
+ */
+export const opaqueBlockSchema = z.looseObject({
+  type: z.string().min(1).refine((type) => !knownBlockTypes.has(type), 'Invalid content block'),
+});
+
+export type AnthropicOpaqueBlock = z.infer<typeof opaqueBlockSchema>;
+
+const contentBlockSchema = z.union([knownContentBlockSchema, opaqueBlockSchema]);
+
+export type AnthropicKnownContentBlock = z.infer<typeof knownContentBlockSchema>;
 export type AnthropicContentBlock = z.infer<typeof contentBlockSchema>;
 export type AnthropicTextBlock = z.infer<typeof textBlockSchema>;
 export type AnthropicImageBlock = z.infer<typeof imageBlockSchema>;

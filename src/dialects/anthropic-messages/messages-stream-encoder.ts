@@ -17,6 +17,7 @@ export interface MessagesStreamEncoderOptions {
 type OpenBlock =
   | { kind: 'text'; index: number }
   | { kind: 'thinking'; index: number }
+  | { kind: 'redacted_thinking'; index: number }
   | { kind: 'tool'; index: number; toolIndex: number };
 
 function frame(event: string, data: string): string {
@@ -70,8 +71,15 @@ export class MessagesStreamEncoder {
         return this.ensureBlock({ kind: 'text' }, '{"type":"text","text":""}') + this.delta(`{"type":"text_delta","text":${JSON.stringify(event.text)}}`);
       case 'reasoning-delta': {
         if (event.choiceIndex !== 0) return '';
-        if (event.text === '' && event.signature === undefined) return this.start();
-        let output = this.ensureBlock({ kind: 'thinking' }, '{"type":"thinking","thinking":"","signature":""}');
+        if (event.text === '' && event.signature === undefined && event.redacted === undefined) return this.start();
+        let output = '';
+        // Redacted thinking is a whole block of its own, sent in its `content_block_start`.
+        if (event.redacted !== undefined) {
+          output += this.ensureBlock({ kind: 'redacted_thinking' }, `{"type":"redacted_thinking","data":${JSON.stringify(event.redacted)}}`);
+          output += this.closeBlock();
+          if (event.text === '' && event.signature === undefined) return output;
+        }
+        output += this.ensureBlock({ kind: 'thinking' }, '{"type":"thinking","thinking":"","signature":""}');
         if (event.text !== '') output += this.delta(`{"type":"thinking_delta","thinking":${JSON.stringify(event.text)}}`);
         if (event.signature !== undefined) output += this.delta(`{"type":"signature_delta","signature":${JSON.stringify(event.signature)}}`);
         return output;
@@ -139,7 +147,10 @@ export class MessagesStreamEncoder {
     return frame('message_start', JSON.stringify({ type: 'message_start', message }));
   }
 
-  private ensureBlock(wanted: { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; toolIndex: number }, contentBlockJson: string): string {
+  private ensureBlock(
+    wanted: { kind: 'text' } | { kind: 'thinking' } | { kind: 'redacted_thinking' } | { kind: 'tool'; toolIndex: number },
+    contentBlockJson: string,
+  ): string {
     const open = this.openBlock;
     if (open !== undefined && open.kind === wanted.kind && (wanted.kind !== 'tool' || (open.kind === 'tool' && open.toolIndex === wanted.toolIndex))) {
       return '';

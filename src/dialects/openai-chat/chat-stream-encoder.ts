@@ -70,6 +70,8 @@ export class ChatStreamEncoder {
         if (event.text === '') return this.open(event.choiceIndex);
         return this.open(event.choiceIndex) + this.delta(event.choiceIndex, `{"content":${JSON.stringify(event.text)}}`);
       case 'reasoning-delta':
+        // Redacted reasoning (`redacted`) is encrypted and unreadable; Chat Completions has no field
+        // to carry it back, and not showing it loses nothing the client could use.
         if (event.text === '') return this.open(event.choiceIndex);
         return (
           this.open(event.choiceIndex) +

@@ -67,6 +67,8 @@ export class ResponsesStreamEncoder {
         if (event.choiceIndex !== 0 || event.text === '') return '';
         return this.textDelta('refusal', event.text);
       case 'reasoning-delta':
+        // Redacted reasoning (`redacted`) is another vendor's encrypted data: it is not shown, as it
+        // is unreadable and cannot serve as this dialect's `encrypted_content` either.
         if (event.choiceIndex !== 0) return '';
         return this.reasoningDelta(event.text, event.signature);
       case 'tool-call-start':

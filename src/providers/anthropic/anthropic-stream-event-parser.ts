@@ -9,7 +9,8 @@ import type { AnthropicErrorWire, AnthropicStreamEventWire, AnthropicUsageWire }
  * content blocks across text, thinking and tool use, while canonical tool calls are numbered
  * among tool calls only, so the parser remembers which block index is which tool call.
  *
- * A `redacted_thinking` block has no canonical stream event and is not forwarded.
+ * A `redacted_thinking` block arrives whole in its `content_block_start` and becomes one
+ * `reasoning-delta` carrying its encrypted `data` as `redacted`.
  */
 export class AnthropicStreamEventParser {
   private usage: AnthropicUsageWire | undefined;
@@ -81,6 +82,9 @@ export class AnthropicStreamEventParser {
     }
     if (block.type === 'text' && typeof block.text === 'string' && block.text !== '') {
       return [{ type: 'text-delta', choiceIndex: 0, text: block.text }];
+    }
+    if (block.type === 'redacted_thinking' && typeof block.data === 'string') {
+      return [{ type: 'reasoning-delta', choiceIndex: 0, text: '', redacted: block.data }];
     }
     if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking !== '') {
       return [{ type: 'reasoning-delta', choiceIndex: 0, text: block.thinking }];

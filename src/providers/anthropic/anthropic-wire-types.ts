@@ -47,7 +47,14 @@ export interface AnthropicRedactedThinkingBlockWire {
   data: string;
 }
 
+/** A block the gateway does not model (`document`, `search_result`, ...), sent as the client wrote it. */
+export interface AnthropicOpaqueBlockWire {
+  type: string;
+  [field: string]: unknown;
+}
+
 export type AnthropicContentBlockWire =
+  | AnthropicOpaqueBlockWire
   | AnthropicTextBlockWire
   | AnthropicImageBlockWire
   | AnthropicToolUseBlockWire

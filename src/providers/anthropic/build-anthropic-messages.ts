@@ -1,9 +1,10 @@
-import { GatewayError, type CacheControl, type ContentPart, type ImagePart, type Message, type TextPart } from '../../core/index.js';
+import { GatewayError, type CacheControl, type ContentPart, type ImagePart, type Message, type OpaquePart, type TextPart } from '../../core/index.js';
 import type {
   AnthropicCacheControlWire,
   AnthropicContentBlockWire,
   AnthropicImageBlockWire,
   AnthropicMessageWire,
+  AnthropicOpaqueBlockWire,
   AnthropicTextBlockWire,
 } from './anthropic-wire-types.js';
 
@@ -70,6 +71,9 @@ function assistantBlocks(content: readonly ContentPart[]): AnthropicContentBlock
       case 'image':
         rest.push(imageBlock(part));
         break;
+      case 'opaque':
+        rest.push(opaqueBlock(part));
+        break;
       case 'tool_result':
         throw new GatewayError('invalid_request', 'An assistant message cannot hold a tool result', { param: 'messages' });
     }
@@ -86,6 +90,9 @@ function userBlocks(message: Message, messageIndex: number): AnthropicContentBlo
         break;
       case 'image':
         blocks.push(imageBlock(part));
+        break;
+      case 'opaque':
+        blocks.push(opaqueBlock(part));
         break;
       case 'tool_result':
         blocks.push({
@@ -104,6 +111,11 @@ function userBlocks(message: Message, messageIndex: number): AnthropicContentBlo
     }
   }
   return blocks;
+}
+
+/** Blocks the canonical model does not model travel as they arrived; only Anthropic's own can be sent. */
+function opaqueBlock(part: OpaquePart): AnthropicOpaqueBlockWire {
+  return { ...part.block, type: part.blockType };
 }
 
 function textBlock(part: TextPart): AnthropicTextBlockWire {

@@ -6,6 +6,7 @@ import {
   type ProviderAdapter,
   type UpstreamTarget,
 } from '../../core/index.js';
+import { refuseOpaqueContent } from '../refuse-opaque-content.js';
 import { openUpstreamResponse, requestUpstreamJson, secretsOfTarget } from '../http/index.js';
 import { buildOpenAIResponsesBody } from './build-openai-responses-body.js';
 import { parseOpenAIResponsesResponse } from './parse-openai-responses-response.js';
@@ -25,6 +26,7 @@ export class OpenAIResponsesAdapter implements ProviderAdapter {
   }
 
   async chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+    refuseOpaqueContent(request, this.id);
     const body = buildOpenAIResponsesBody(request, target.upstreamModel, false);
     const secrets = secretsOfTarget(target);
     const json = await requestUpstreamJson({
@@ -40,6 +42,7 @@ export class OpenAIResponsesAdapter implements ProviderAdapter {
   }
 
   async chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+    refuseOpaqueContent(request, this.id);
     const body = buildOpenAIResponsesBody(request, target.upstreamModel, true);
     const secrets = secretsOfTarget(target);
     const opened = await openUpstreamResponse(

@@ -8,6 +8,7 @@ import {
   type ProviderAdapter,
   type UpstreamTarget,
 } from '../../core/index.js';
+import { refuseOpaqueContent } from '../refuse-opaque-content.js';
 import { openUpstreamResponse, requestUpstreamJson, secretsOfTarget } from '../http/index.js';
 import { buildOpenAIChatBody } from './build-openai-chat-body.js';
 import { buildOpenAIEmbeddingsBody, parseOpenAIEmbeddingsResponse } from './openai-embeddings.js';
@@ -47,6 +48,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   async chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+    refuseOpaqueContent(request, this.id);
     const body = buildOpenAIChatBody(request, target.upstreamModel, false, this.dialect);
     const json = await requestUpstreamJson({
       url: this.endpoint(target, '/chat/completions'),
@@ -61,6 +63,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   async chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+    refuseOpaqueContent(request, this.id);
     const body = buildOpenAIChatBody(request, target.upstreamModel, true, this.dialect);
     const secrets = secretsOfTarget(target);
     const opened = await openUpstreamResponse(
