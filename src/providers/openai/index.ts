@@ -1,5 +1,6 @@
 import type { ProviderDefinition } from '../../core/index.js';
 import { OpenAIAdapter, openAIDefaultBaseUrl } from './openai-adapter.js';
+import { ResponsesBridge } from './responses-bridge.js';
 
 export const openaiProvider: ProviderDefinition = {
   id: 'openai',
@@ -7,7 +8,8 @@ export const openaiProvider: ProviderDefinition = {
   defaultBaseUrl: openAIDefaultBaseUrl,
   apiKeyEnv: 'OPENAI_API_KEY',
   baseUrlEnv: 'OPENAI_BASE_URL',
-  create: () => new OpenAIAdapter(),
+  // Chat Completions, bridged to the Responses API for the models OpenAI serves only there.
+  create: () => new ResponsesBridge(new OpenAIAdapter()),
 };
 
 export { OpenAIAdapter, openAIDefaultBaseUrl, type OpenAIAdapterOptions } from './openai-adapter.js';
