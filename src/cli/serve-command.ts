@@ -9,7 +9,8 @@ export async function runServe(): Promise<void> {
     if (gateway.admin.generatedPassword) {
       lines.push(`Admin password (shown once): ${gateway.admin.generatedPassword}`);
     }
-    lines.push(`Create an API key for it: npx switchyard key create --email ${gateway.admin.email}`);
+    lines.push(`Log in: POST ${gateway.url}/api/auth/login with {"email","password"} (a session cookie), then manage keys at /api/keys`);
+    lines.push(`Or create an API key from the shell: npx switchyard key create --email ${gateway.admin.email}`);
   }
   lines.push(`Try it: curl ${gateway.url}/v1/chat/completions -H "Authorization: Bearer $KEY" -d '{"model":"demo/echo","messages":[{"role":"user","content":"Hello"}]}'`);
   process.stdout.write(`${lines.join('\n')}\n`);
