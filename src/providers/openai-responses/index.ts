@@ -15,6 +15,6 @@ export { buildResponsesInput, type ResponsesInputItem } from './build-responses-
 export { parseOpenAIResponsesResponse, reasoningPartOf } from './parse-openai-responses-response.js';
 export { parseResponsesUsage } from './parse-responses-usage.js';
 export { mapResponsesFinishReason } from './map-responses-finish-reason.js';
-export { mapResponsesError, responsesStreamCutError } from './map-responses-error.js';
+export { mapResponsesError } from './map-responses-error.js';
 export { ResponsesStreamEventParser } from './responses-stream-event-parser.js';
 export { readResponsesEventStream } from './read-responses-event-stream.js';

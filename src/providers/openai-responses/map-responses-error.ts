@@ -26,8 +26,3 @@ export function mapResponsesError(error: ResponsesErrorWire | null | undefined, 
     ...(upstreamStatus === undefined ? {} : { upstreamStatus }),
   });
 }
-
-/** The connection ended before the upstream said the response was done. */
-export function responsesStreamCutError(): GatewayError {
-  return new GatewayError('upstream_error', 'Upstream closed the stream before it was complete', { retryElsewhere: true });
-}

@@ -12,8 +12,3 @@ export function mapOpenAIStreamError(error: OpenAIErrorWire | string, secrets: r
     ...(code !== undefined && code >= 400 && code < 600 ? { upstreamStatus: code } : {}),
   });
 }
-
-/** The connection ended before the upstream said it was done. */
-export function streamCutError(): GatewayError {
-  return new GatewayError('upstream_error', 'Upstream closed the stream before it was complete', { retryElsewhere: true });
-}

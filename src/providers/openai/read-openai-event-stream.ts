@@ -1,7 +1,7 @@
 import type { StreamEvent } from '../../core/index.js';
-import { drainInBackground, readServerSentEvents, type OpenedUpstreamResponse } from '../http/index.js';
+import { drainInBackground, readServerSentEvents, streamCutError, type OpenedUpstreamResponse } from '../http/index.js';
 import { OpenAIStreamChunkParser } from './openai-stream-chunk-parser.js';
-import { mapOpenAIStreamError, streamCutError } from './map-openai-stream-error.js';
+import { mapOpenAIStreamError } from './map-openai-stream-error.js';
 import type { OpenAIChatCompletionWire } from './openai-wire-types.js';
 
 /**
