@@ -3,56 +3,12 @@ import { RoutePlanner } from '../../src/routing/route-planner.js';
 import { weightedOrder } from '../../src/routing/weighted-order.js';
 import { ModelCatalog } from '../../src/catalog/model-catalog.js';
 import { demoCatalogModel } from '../../src/catalog/demo-model.js';
-import type { SnapshotModel, SnapshotOffer } from '../../src/catalog/catalog-snapshot.js';
-import type { Channel } from '../../src/routing/channel.js';
+import { testChannel, testModel, testOffer } from './routing-fixtures.js';
 import { GatewayError } from '../../src/core/index.js';
 
-function channel(overrides: Partial<Channel> & Pick<Channel, 'name' | 'provider' | 'models'>): Channel {
-  return {
-    id: overrides.name,
-    baseUrl: 'http://upstream.invalid/v1',
-    apiKey: 'sk-test',
-    modelMap: {},
-    priority: 0,
-    weight: 1,
-    timeoutMs: 1000,
-    headers: {},
-    enabled: true,
-    source: 'file',
-    ...overrides,
-  };
-}
-
-function offer(provider: string, upstreamId: string): SnapshotOffer {
-  return { provider, upstreamId, price: { input: 1, output: 2 }, contextWindow: 1000, maxOutputTokens: 100, flag: null };
-}
-
-function model(id: string, creator: string, offers: SnapshotOffer[], extra: Partial<SnapshotModel> = {}): SnapshotModel {
-  return {
-    id,
-    name: id,
-    creator,
-    family: null,
-    kind: 'chat',
-    description: '',
-    modalities: { input: ['text'], output: ['text'] },
-    contextWindow: 1000,
-    maxOutputTokens: 100,
-    capabilities: { tools: true, vision: false, jsonOutput: false, reasoning: false, temperature: true },
-    knowledgeCutoff: null,
-    openWeights: null,
-    releaseDate: '2024-01-01',
-    lastUpdated: null,
-    supportedParameters: [],
-    officialPrice: { input: 1, output: 2 },
-    offers,
-    aliases: [],
-    lifecycle: null,
-    preview: false,
-    fieldSources: {},
-    ...extra,
-  };
-}
+const channel = testChannel;
+const offer = testOffer;
+const model = testModel;
 
 const catalog = new ModelCatalog({
   providers: [],
