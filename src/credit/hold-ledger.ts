@@ -1,8 +1,14 @@
 /**
  * The credit path of a request: hold its worst case before it goes upstream, then release the
- * hold and record the actual charge as one step. Both steps are journaled (one line each) and
- * reach the store in the settlement writer's batches, so the request path never waits on the
- * database; the reservation itself is atomic in memory or in Redis (`CreditReservations`).
+ * hold and record the actual charge as one step. The reservation itself is atomic in memory or
+ * in Redis (`CreditReservations`); the journal and the settlement writer's batches take both
+ * steps to the store, so the request path never waits on the database.
+ *
+ * A hold is journaled only once its request has run for `journalHoldsAfterMs`: most requests
+ * settle sooner, and then the settlement alone is journaled and stored (no hold or release
+ * entry, which would cancel out). A hold matters in the store only for a request the process
+ * dies during, so that the next start can log it as interrupted; a request younger than the
+ * delay that dies with the process leaves no record, and nothing was charged for it.
  */
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import type { HoldRecord, LedgerSettlement } from '../store/ledger-store.js';
@@ -47,15 +53,37 @@ export interface HoldLedgerOptions {
   reservations: CreditReservations;
   /** This gateway process, written on each hold (see `instance-identity.ts`). */
   instanceId: string;
+  /** A hold is journaled when its request is still running after this long (0: at once). */
+  journalHoldsAfterMs?: number;
   now?: () => number;
+  /** A deferred hold the journal refused (the writer stopped); its request goes on. */
+  onError?: (error: unknown) => void;
 }
+
+const DEFAULT_JOURNAL_HOLDS_AFTER_MS = 100;
 
 export class HoldLedger implements RequestLedger {
   private readonly now: () => number;
   private readonly settled = new WeakSet<HoldTicket>();
+  private readonly journalHoldsAfterMs: number;
+  /** Holds not journaled yet, oldest first (insertion order). */
+  private readonly unjournaled = new Map<string, HoldRecord>();
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: HoldLedgerOptions) {
     this.now = options.now ?? Date.now;
+    this.journalHoldsAfterMs = Math.max(0, options.journalHoldsAfterMs ?? DEFAULT_JOURNAL_HOLDS_AFTER_MS);
+  }
+
+  /** Journals every hold still waiting (at shutdown, or to make a test deterministic). */
+  journalWaitingHolds(): void {
+    this.sweep(Number.POSITIVE_INFINITY);
+  }
+
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    this.journalWaitingHolds();
   }
 
   async hold(request: HoldRequest): Promise<HoldTicket | null> {
@@ -72,22 +100,28 @@ export class HoldLedger implements RequestLedger {
       amount: request.amount,
     };
     await this.options.reservations.reserve(claim);
-    try {
-      this.options.journal.recordHold({
-        generationId: request.generationId,
-        accountId: account.id,
-        keyId: key.id,
-        amount: request.amount,
-        instanceId: this.options.instanceId,
-        model: request.model,
-        endpoint: request.endpoint,
-        stream: request.stream,
-        createdAt,
-      });
-    } catch (error) {
-      // Not journaled (the writer stopped): the reservation must not outlive the request.
-      this.options.reservations.settled(claim, 0n);
-      throw error;
+    const record: HoldRecord = {
+      generationId: request.generationId,
+      accountId: account.id,
+      keyId: key.id,
+      amount: request.amount,
+      instanceId: this.options.instanceId,
+      model: request.model,
+      endpoint: request.endpoint,
+      stream: request.stream,
+      createdAt,
+    };
+    if (this.journalHoldsAfterMs === 0) {
+      try {
+        this.options.journal.recordHold(record);
+      } catch (error) {
+        // Not journaled (the writer stopped): the reservation must not outlive the request.
+        this.options.reservations.settled(claim, 0n);
+        throw error;
+      }
+    } else {
+      this.unjournaled.set(record.generationId, record);
+      this.startSweeper();
     }
     return { generationId: request.generationId, amount: request.amount, claim };
   }
@@ -97,7 +131,13 @@ export class HoldLedger implements RequestLedger {
       if (this.settled.has(ticket)) throw new Error(`the hold of ${ticket.generationId} was settled already`);
       this.settled.add(ticket);
       this.options.reservations.settled(ticket.claim, settlement.charge);
-      this.options.journal.record({ ...settlement, heldAmount: ticket.amount, budgetPeriodStart: ticket.claim.periodStart });
+      // A hold never journaled is never stored, so there is nothing to release in the store.
+      const heldInStore = !this.unjournaled.delete(ticket.generationId);
+      this.options.journal.record({
+        ...settlement,
+        ...(heldInStore ? { heldAmount: ticket.amount } : {}),
+        budgetPeriodStart: ticket.claim.periodStart,
+      });
       return;
     }
     if (settlement.charge > 0n) {
@@ -106,5 +146,31 @@ export class HoldLedger implements RequestLedger {
       this.options.reservations.settled({ accountId, keyId, keyBudget: null, budgetPeriod: 'total', periodStart: null, amount: 0n }, settlement.charge);
     }
     this.options.journal.record(settlement);
+  }
+
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    const every = Math.max(10, Math.round(this.journalHoldsAfterMs / 2));
+    this.sweeper = setInterval(() => this.sweep(this.now() - this.journalHoldsAfterMs), every);
+    this.sweeper.unref();
+  }
+
+  /** Journals the waiting holds taken at or before `takenBy`. */
+  private sweep(takenBy: number): void {
+    for (const [generationId, hold] of this.unjournaled) {
+      if (hold.createdAt > takenBy) break;
+      try {
+        this.options.journal.recordHold(hold);
+      } catch (error) {
+        // The writer stopped: the hold stays unjournaled, so its settlement releases nothing.
+        this.options.onError?.(error);
+        return;
+      }
+      this.unjournaled.delete(generationId);
+    }
+    if (this.unjournaled.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
   }
 }

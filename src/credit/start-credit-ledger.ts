@@ -94,6 +94,7 @@ export async function startCreditLedger(options: CreditLedgerOptions): Promise<R
     reservations,
     instanceId: identity.id,
     ...(options.now ? { now: options.now } : {}),
+    onError,
   });
   return {
     ledger,
@@ -105,6 +106,7 @@ export async function startCreditLedger(options: CreditLedgerOptions): Promise<R
     accountChanged: (accountId) => reservations.accountChanged(accountId),
     async close() {
       if (sweep) clearInterval(sweep);
+      ledger.close();
       await reservations.close();
       if (redis) {
         if (reservations instanceof RedisCreditReservations) await reservations.forgetInstance(identity.id).catch(onError);

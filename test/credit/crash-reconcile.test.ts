@@ -120,6 +120,8 @@ describe.skipIf(!built).each(engines)('kill -9 during streams, then restart ($na
     // Two more, killed before their holds reach a batch: those holds exist only in the journal.
     await openStream(gateway.url, material.key);
     await openStream(gateway.url, material.key);
+    // A hold is journaled once its request has run for 100 ms (`journalHoldsAfterMs`).
+    await new Promise((resolve) => setTimeout(resolve, 250));
     gateway.child.kill('SIGKILL');
     expect(await gateway.exited).toBe('SIGKILL');
 

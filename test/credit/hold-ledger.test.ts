@@ -102,6 +102,28 @@ function runHoldLedgerSuite(dialect: string, openStore: () => Promise<{ store: K
       expect(more.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(3);
     });
 
+    it('stores a hold only for a request that outlives the journaling delay', async () => {
+      const caller = await callerWith(10_000n);
+      const quick = (await ledger.hold(request(caller, 1000n)))!;
+      settle(caller, quick, 400n);
+      const slow = (await ledger.hold(request(caller, 1000n)))!;
+      clock += 150;
+      ledger.journalWaitingHolds();
+      await writer.flush();
+      // The slow request's hold is in the store while it runs; the quick one left only its charge.
+      expect(await store.ledger.verify()).toEqual({ discrepancies: [], openHolds: 1 });
+      expect((await store.ledger.listEntriesOfGeneration(quick.generationId)).map((entry) => entry.kind)).toEqual(['charge']);
+      expect((await store.findAccountById(caller.account.id))!.balance).toBe(10_000n - 400n - 1000n);
+      settle(caller, slow, 300n);
+      await writer.flush();
+      expect((await store.ledger.listEntriesOfGeneration(slow.generationId)).map((entry) => entry.kind).sort()).toEqual(['charge', 'hold', 'release']);
+      expect((await store.findAccountById(caller.account.id))!.balance).toBe(10_000n - 700n);
+      expect(await store.ledger.verify()).toEqual({ discrepancies: [], openHolds: 0 });
+      // Available credit stayed exact throughout: 9,300 covers 9 holds of 1,000.
+      const more = await Promise.allSettled(Array.from({ length: 12 }, () => ledger.hold(request(caller, 1000n))));
+      expect(more.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(9);
+    });
+
     it('never lets holds and charges together pass the credit, through random holds, settlements and flushes', async () => {
       const credit = 50_000n;
       const caller = await callerWith(credit);

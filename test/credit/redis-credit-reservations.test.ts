@@ -65,7 +65,7 @@ describe.skipIf(probe === null)('Redis reservations shared by two gateway proces
     const reservations = new RedisCreditReservations({ redis: connection, prefix, instanceId: id, store: store.ledger, deadAfterMs });
     await reservations.register();
     writer.addStoredListener((records) => reservations.stored(records));
-    const instance = { id, writer, reservations, ledger: new HoldLedger({ journal: writer, reservations, instanceId: id }), redis: connection };
+    const instance = { id, writer, reservations, ledger: new HoldLedger({ journal: writer, reservations, instanceId: id, journalHoldsAfterMs: 0 }), redis: connection };
     instances.push(instance);
     return instance;
   }
