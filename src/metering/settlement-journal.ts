@@ -77,6 +77,7 @@ export class SettlementJournal {
   private readonly fsyncIntervalMs: number | null;
   private readonly maxSegmentBytes: number;
   private readonly onSyncError: ((error: unknown) => void) | undefined;
+  private readonly removals = new Set<Promise<void>>();
 
   private opened = false;
   private closed = false;
@@ -259,16 +260,25 @@ export class SettlementJournal {
     return records;
   }
 
-  /** Removes a rotated segment whose settlements are all stored. */
+  /**
+   * Removes a rotated segment whose settlements are all stored. The unlink runs off the event
+   * loop (it took milliseconds per batch on some filesystems); a segment whose removal a crash
+   * interrupts is replayed at the next start, which stores nothing twice.
+   */
   deleteSegment(segment: number): void {
     if (segment === this.activeSegment) throw new Error('cannot delete the segment being appended to');
-    try {
-      fs.unlinkSync(this.segmentPath(segment));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const removal = fs.promises.unlink(this.segmentPath(segment)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.onSyncError?.(error);
+    });
+    this.removals.add(removal);
+    void removal.finally(() => this.removals.delete(removal));
     this.existing = this.existing.filter((candidate) => candidate !== segment);
     this.leftovers = this.leftovers.filter((candidate) => candidate !== segment);
+  }
+
+  /** Resolves when every segment removal started so far has finished. */
+  async removalsFinished(): Promise<void> {
+    await Promise.all([...this.removals]);
   }
 
   /** Flushes everything appended so far to disk now (blocking). */

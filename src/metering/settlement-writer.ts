@@ -220,6 +220,7 @@ export class SettlementWriter {
     this.closed = true;
     this.journal.close();
     this.deleteConfirmedSegments();
+    await this.journal.removalsFinished();
     if (failure !== null) throw failure;
   }
 

@@ -18,6 +18,7 @@ import { toNumber } from './column-values.js';
 import { bumpedUpdatedAt, moveBalance } from './ledger-sql.js';
 import { KyselyLedgerStore } from './kysely-ledger-store.js';
 import type { LedgerRecord } from './ledger-store.js';
+import type { LedgerBatchWriter } from './sqlite-settlement-thread.js';
 import { isUniqueViolation, StoreConflictError } from './store-conflict-error.js';
 import type {
   AccountRecord,
@@ -38,10 +39,15 @@ export class KyselyStore implements Store {
   /** Settling, holds and verification live in their own store (`kysely-ledger-store.ts`). */
   readonly ledger: KyselyLedgerStore;
 
-  constructor(db: Kysely<Database>, dialect: StoreDialect) {
+  readonly #openBatchWriter: (() => LedgerBatchWriter | null) | undefined;
+  #batchWriter: LedgerBatchWriter | null | undefined;
+
+  /** `openBatchWriter`: where settlement batches go instead of `db` (opened on the first batch). */
+  constructor(db: Kysely<Database>, dialect: StoreDialect, openBatchWriter?: () => LedgerBatchWriter | null) {
     this.#db = db;
     this.dialect = dialect;
     this.ledger = new KyselyLedgerStore(db);
+    this.#openBatchWriter = openBatchWriter;
   }
 
   /** The query builder, for the smaller stores of other concerns that share this database. */
@@ -76,6 +82,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#batchWriter?.close();
     await this.#db.destroy();
   }
 
@@ -211,7 +218,8 @@ export class KyselyStore implements Store {
    * see `LedgerStore.settle`. A plain `Settlement` is a `LedgerRecord` without hold or attempts.
    */
   async settle(batch: LedgerRecord[]): Promise<number> {
-    return this.ledger.settle(batch);
+    if (this.#batchWriter === undefined) this.#batchWriter = this.#openBatchWriter?.() ?? null;
+    return this.#batchWriter ? this.#batchWriter.settle(batch) : this.ledger.settle(batch);
   }
 
   async findGeneration(id: string): Promise<GenerationRecord | null> {

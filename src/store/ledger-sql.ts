@@ -38,9 +38,26 @@ export function bumpedUpdatedAt(at: number): RawBuilder<number> {
   return sql<number>`case when updated_at >= ${at} then updated_at + 1 else ${at} end`;
 }
 
-export function chunked<T>(items: readonly T[], size: number = INSERT_CHUNK_ROWS): T[][] {
+/**
+ * Chunk lengths the default chunking is made of. Batches come in every size, and a multi-row
+ * statement's SQL text depends on its row count; built from a few fixed lengths, the same texts
+ * come back batch after batch, so their prepared statements are reused (`sqlite-statement-cache.ts`).
+ */
+const STANDARD_CHUNK_ROWS = [INSERT_CHUNK_ROWS, 100, 50, 20, 10, 5, 2, 1];
+
+export function chunked<T>(items: readonly T[], size?: number): T[][] {
   const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  let start = 0;
+  if (size !== undefined) {
+    for (; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+    return chunks;
+  }
+  for (const length of STANDARD_CHUNK_ROWS) {
+    while (items.length - start >= length) {
+      chunks.push(items.slice(start, start + length));
+      start += length;
+    }
+  }
   return chunks;
 }
 

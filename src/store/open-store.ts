@@ -7,6 +7,8 @@ import pg from 'pg';
 import type { Database } from './database-schema.js';
 import { describeDatabaseUrl, parseDatabaseUrl } from './database-url.js';
 import { KyselyStore } from './kysely-store.js';
+import { startSqliteSettlementThread } from './sqlite-settlement-thread.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Store } from './store.js';
 
 export { describeDatabaseUrl, parseDatabaseUrl, type DatabaseLocation } from './database-url.js';
@@ -25,7 +27,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   if (location.dialect === 'postgres') {
     return new KyselyStore(openPostgresDatabase(location.connectionString, options.onPoolError), 'postgres');
   }
-  return new KyselyStore(openSqliteDatabase(location.filename), 'sqlite');
+  return new KyselyStore(openSqliteDatabase(location.filename), 'sqlite', () => startSqliteSettlementThread(location.filename));
 }
 
 /** A Kysely over a better-sqlite3 file (parent folders created), with the pragmas the store relies on. */
@@ -40,12 +42,15 @@ export function openSqliteDatabase(filename: string): Kysely<Database> {
     // commit can never lose a charge. Writes are batched, so the extra flush is per batch.
     database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
+    // Settlements insert rows under random ids into several indexes; with SQLite's default 2 MB
+    // page cache those pages are read back from the OS for every batch once the tables grow.
+    database.pragma('cache_size = -65536');
     database.pragma('foreign_keys = ON');
   } catch (error) {
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
 /** A Kysely over a pg pool. int8 values arrive as strings and are converted by the store. */
