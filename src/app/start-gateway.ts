@@ -32,6 +32,7 @@ import { buildRoutingState, type RoutingState } from './routing-state.js';
 import { loadCatalogSnapshot } from '../catalog/load-catalog-snapshot.js';
 import { catalogApiContext } from './catalog-api-context.js';
 import { createLogger } from './create-logger.js';
+import type { GatewayWorkerRole } from '../cluster/gateway-worker-role.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Reload on SIGHUP and shut down on SIGTERM/SIGINT (the `serve` command); off in tests. */
   handleSignals?: boolean;
+  /** Set in each worker process of `SWITCHYARD_WORKERS` > 1 (see `src/cluster`); absent in a lone process. */
+  worker?: GatewayWorkerRole;
 }
 
 export interface RunningGateway {
@@ -72,9 +75,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const health = new ChannelHealth({ breaker: config.current().routing.breaker, logger });
 
   const secret = resolveSecret(settings, dataDir);
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir });
-  await store.migrate();
-  const admin = await bootstrapAdmin(store, settings.adminEmail, settings.adminPassword);
+  let storeQueries = 0;
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir, onQuery: () => void (storeQueries += 1) });
+  // A worker's primary has migrated the store and created the admin before starting it.
+  if (!options.worker) await store.migrate();
+  const admin = options.worker ? null : await bootstrapAdmin(store, settings.adminEmail, settings.adminPassword);
 
   // Prices set in the admin API come after the config file's, so they win.
   let adminPrices: ModelConfig[] = [];
@@ -95,7 +100,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   config.onChange(rebuildRouting);
 
   const journal = new SettlementJournal({
-    directory: journalDirectory(dataDir),
+    directory: options.worker?.journalDirectory ?? journalDirectory(dataDir),
     onSyncError: (error) => logger.error({ err: error }, 'journal sync failed'),
   });
   const settlements = new SettlementWriter({
@@ -105,6 +110,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     onError: (error) => logger.error({ err: error }, 'settlement store write failed; will retry'),
   });
   await settlements.start();
+  const settlementSink = options.worker?.attachWriter(settlements) ?? settlements;
   const credit = await startCreditLedger({
     store,
     writer: settlements,
@@ -112,18 +118,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
     ...(env.SWITCHYARD_REDIS_PREFIX ? { redisPrefix: env.SWITCHYARD_REDIS_PREFIX } : {}),
     logger,
+    ...options.worker?.credit,
   });
   const authenticator = new ApiKeyAuthenticator(store);
   authenticator.start();
   const redis = settings.redisUrl ? openRateLimitRedis(settings.redisUrl) : null;
-  const governance = new KeyGovernance({ redis, logger });
+  const governance = options.worker?.keyGovernance ?? new KeyGovernance({ redis, logger });
   const features = new AccountFeatures({
     store,
     config,
     authenticator,
     logger,
     pendingCharges: (accountId) => settlements.pendingCharges(accountId),
-    flushSettlements: () => settlements.flush(),
+    flushSettlements: () => settlementSink.flush(),
+    ...(options.worker ? { loginThrottle: options.worker.loginThrottle } : {}),
     catalogView: () => catalogView,
     channelNames: () => config.current().channels.map((channel) => channel.name),
     onPricesChanged: () => void loadAdminPrices().catch((error: unknown) => logger.error({ err: error }, 'reloading admin prices failed')),
@@ -159,7 +167,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     planner: () => routing.planner,
     catalogView: () => catalogView,
     store,
-    settlements,
+    settlements: settlementSink,
+    ...(options.worker ? { storedResponses: options.worker.createStoredResponses({ retentionMs: config.current().server.storedResponsesTtlMs }) } : {}),
     ledgerStore: store.ledger,
     metrics,
     logger,
@@ -170,6 +179,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     activity: { inFlight: 0 },
   };
   metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);
+  metrics.addGauge('switchyard_settlements_journal_only', 'Settlements waiting in the journal on disk only (the in-memory queue was full).', () => settlements.metrics.journalOnly);
+  metrics.addCounter('switchyard_settlement_batches_total', 'Settlement batches sent to the store.', () => settlements.metrics.storeCalls);
+  metrics.addCounter('switchyard_settlement_batch_failures_total', 'Settlement batches the store refused or did not answer (retried).', () => settlements.metrics.failedFlushes);
+  metrics.addCounter('switchyard_settlements_stored_total', 'Settlements the store confirmed.', () => settlements.metrics.flushedTotal);
+  metrics.addCounter(
+    'switchyard_store_queries_total',
+    'Queries run on the main database connection (on SQLite the settlement batches run on a thread of their own and are not counted here).',
+    () => storeQueries,
+  );
 
   const prober = new ChannelProber({
     health,
@@ -184,6 +202,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const app = createHttpServer(services, [
     (server) => features.registerRoutes(server),
     (server) => registerAdminChannelRoutes(server, { principals: features.principals, planner: () => routing.planner, health, adapters: providers, logger }),
+    ...(options.worker?.routes ?? []),
   ]);
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
@@ -243,7 +262,7 @@ function delay(ms: number): Promise<void> {
  * instances share a PostgreSQL database, so there it must be given: a secret generated per
  * machine would differ between them.
  */
-function resolveSecret(settings: ServerSettings, dataDir: string): string {
+export function resolveSecret(settings: ServerSettings, dataDir: string): string {
   if (settings.secret) return settings.secret;
   if (parseDatabaseUrl(settings.databaseUrl, dataDir).dialect === 'postgres') {
     throw new ConfigError('SWITCHYARD_SECRET is required with a PostgreSQL DATABASE_URL');

@@ -26,6 +26,19 @@ export class GatewayMetrics {
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
   }
 
+  /** Adds a counter read at scrape time from a running total kept elsewhere. */
+  addCounter(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
   /** Adds a gauge read at scrape time (queue lengths and similar). */
   addGauge(name: string, help: string, read: () => number): void {
     new Gauge({

@@ -19,19 +19,21 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** Errors of idle PostgreSQL connections (e.g. the server restarted); a process warning if unset. */
   onPoolError?: (error: Error) => void;
+  /** Told of every query run on the main connection (not the settlement thread's), for metrics. */
+  onQuery?: () => void;
 }
 
 /** Opens the store; does not migrate (call `migrate()`). */
 export async function openStore(options: OpenStoreOptions): Promise<KyselyStore> {
   const location = parseDatabaseUrl(options.databaseUrl, options.dataDir);
   if (location.dialect === 'postgres') {
-    return new KyselyStore(openPostgresDatabase(location.connectionString, options.onPoolError), 'postgres');
+    return new KyselyStore(openPostgresDatabase(location.connectionString, options.onPoolError, options.onQuery), 'postgres');
   }
-  return new KyselyStore(openSqliteDatabase(location.filename), 'sqlite', () => startSqliteSettlementThread(location.filename));
+  return new KyselyStore(openSqliteDatabase(location.filename, options.onQuery), 'sqlite', () => startSqliteSettlementThread(location.filename));
 }
 
 /** A Kysely over a better-sqlite3 file (parent folders created), with the pragmas the store relies on. */
-export function openSqliteDatabase(filename: string): Kysely<Database> {
+export function openSqliteDatabase(filename: string, onQuery?: () => void): Kysely<Database> {
   if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);
   try {
@@ -50,13 +52,14 @@ export function openSqliteDatabase(filename: string): Kysely<Database> {
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), ...(onQuery ? { log: () => onQuery() } : {}) });
 }
 
 /** A Kysely over a pg pool. int8 values arrive as strings and are converted by the store. */
 export function openPostgresDatabase(
   connectionString: string,
   onPoolError: (error: Error) => void = warnOfPoolError,
+  onQuery?: () => void,
 ): Kysely<Database> {
   // A URL that does not parse would otherwise fail later with an error that carries the raw input.
   if (!URL.canParse(connectionString)) {
@@ -64,7 +67,7 @@ export function openPostgresDatabase(
   }
   const pool = new pg.Pool({ connectionString });
   pool.on('error', onPoolError);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(onQuery ? { log: () => onQuery() } : {}) });
 }
 
 function warnOfPoolError(error: Error): void {

@@ -13,7 +13,9 @@ const poolOptions: Pool.Options = {
   // Upstreams usually close idle connections after a few seconds; stay just under typical values.
   keepAliveTimeout: 4_000,
   keepAliveMaxTimeout: 60_000,
-  connections: 128,
+  // No cap: a request waiting for a free connection is a request the gateway holds back; long
+  // streams (and slow first bytes) each keep one busy, and an upstream limits its own concurrency.
+  connections: null,
   pipelining: 1,
   // Timeouts are applied per request from the channel's own setting.
   headersTimeout: 0,
