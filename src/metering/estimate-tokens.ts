@@ -60,26 +60,29 @@ const TOOL_ENUM_START = -3;
 const TOOL_ENUM_ITEM = 3;
 const TOOLS_END = 12;
 
-function partTokens(part: ContentPart): number {
+/** Counts the tokens of a text: exactly with the tokenizer, or a cheap upper bound. */
+type TextCounter = (text: string) => number;
+
+function partTokens(part: ContentPart, count: TextCounter): number {
   switch (part.type) {
     case 'text':
     case 'reasoning':
-      return countTextTokens(part.text);
+      return count(part.text);
     case 'image':
       return part.detail === 'low' ? IMAGE_TOKENS_LOW_DETAIL : IMAGE_TOKENS_DEFAULT;
     case 'tool_call':
-      return countTextTokens(part.name) + countTextTokens(part.arguments);
+      return count(part.name) + count(part.arguments);
     case 'tool_result':
-      return part.content.reduce((sum, inner) => sum + partTokens(inner), 0);
+      return part.content.reduce((sum, inner) => sum + partTokens(inner, count), 0);
     case 'opaque':
-      return countTextTokens(JSON.stringify(part.block));
+      return count(JSON.stringify(part.block));
   }
 }
 
-function messageTokens(message: Message): number {
-  let tokens = TOKENS_PER_MESSAGE + countTextTokens(message.role);
-  for (const part of message.content) tokens += partTokens(part);
-  if (message.name) tokens += TOKENS_PER_NAME + countTextTokens(message.name);
+function messageTokens(message: Message, count: TextCounter): number {
+  let tokens = TOKENS_PER_MESSAGE + count(message.role);
+  for (const part of message.content) tokens += partTokens(part, count);
+  if (message.name) tokens += TOKENS_PER_NAME + count(message.name);
   return tokens;
 }
 
@@ -91,41 +94,41 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function propertyTokens(name: string, schema: unknown): number {
-  if (!isRecord(schema)) return TOOL_PROPERTY + countTextTokens(name);
+function propertyTokens(name: string, schema: unknown, count: TextCounter): number {
+  if (!isRecord(schema)) return TOOL_PROPERTY + count(name);
   const { type, description, enum: enumValues, ...rest } = schema;
   const typeText = typeof type === 'string' ? type : type === undefined ? '' : JSON.stringify(type);
   const descriptionText = typeof description === 'string' ? withoutTrailingPeriod(description) : '';
-  let tokens = TOOL_PROPERTY + countTextTokens(`${name}:${typeText}:${descriptionText}`);
+  let tokens = TOOL_PROPERTY + count(`${name}:${typeText}:${descriptionText}`);
   if (Array.isArray(enumValues)) {
     tokens += TOOL_ENUM_START;
-    for (const item of enumValues) tokens += TOOL_ENUM_ITEM + countTextTokens(String(item));
+    for (const item of enumValues) tokens += TOOL_ENUM_ITEM + count(String(item));
   }
   // Nested schemas (object properties, array items) are rendered too; their JSON text is a
   // close stand-in for the rendering OpenAI does not document.
-  if (Object.keys(rest).length > 0) tokens += countTextTokens(JSON.stringify(rest));
+  if (Object.keys(rest).length > 0) tokens += count(JSON.stringify(rest));
   return tokens;
 }
 
-function toolTokens(tool: ToolDefinition): number {
-  let tokens = TOOL_START + countTextTokens(`${tool.name}:${withoutTrailingPeriod(tool.description ?? '')}`);
+function toolTokens(tool: ToolDefinition, count: TextCounter): number {
+  let tokens = TOOL_START + count(`${tool.name}:${withoutTrailingPeriod(tool.description ?? '')}`);
   const properties = tool.parameters['properties'];
   if (isRecord(properties) && Object.keys(properties).length > 0) {
     tokens += TOOL_PROPERTIES_START;
-    for (const [name, schema] of Object.entries(properties)) tokens += propertyTokens(name, schema);
+    for (const [name, schema] of Object.entries(properties)) tokens += propertyTokens(name, schema, count);
   }
   return tokens;
 }
 
 /** Prompt tokens of a chat request: messages with their framing, tool definitions, schema. */
-export function estimatePromptTokens(request: ChatRequest): number {
+export function estimatePromptTokens(request: ChatRequest, count: TextCounter = countTextTokens): number {
   let tokens = TOKENS_REPLY_PRIMING;
-  for (const message of request.messages) tokens += messageTokens(message);
+  for (const message of request.messages) tokens += messageTokens(message, count);
   if (request.tools && request.tools.length > 0) {
-    for (const tool of request.tools) tokens += toolTokens(tool);
+    for (const tool of request.tools) tokens += toolTokens(tool, count);
     tokens += TOOLS_END;
   }
   const format = request.responseFormat;
-  if (format?.type === 'json_schema') tokens += countTextTokens(JSON.stringify(format.schema));
+  if (format?.type === 'json_schema') tokens += count(JSON.stringify(format.schema));
   return tokens;
 }

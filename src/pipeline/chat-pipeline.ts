@@ -9,7 +9,7 @@ import type { Caller } from '../accounts/api-key-authenticator.js';
 import { callerAmount } from './caller-amount.js';
 import type { RouteAttempt } from '../routing/route-planner.js';
 import { computeCost } from '../metering/compute-cost.js';
-import { estimatePromptTokens } from '../metering/estimate-tokens.js';
+import { EXACT_COUNT_BELOW_TOKENS, promptSizeOf, type PromptSize } from '../metering/prompt-size.js';
 import { isPricedPlan, worstCaseCost } from '../credit/worst-case-cost.js';
 import type { HoldTicket } from '../credit/hold-ledger.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
@@ -68,10 +68,10 @@ export class ChatPipeline {
     let ticket: HoldTicket | null = null;
     let settled = false;
     try {
-      const promptTokens = lazyPromptTokens(request);
-      const plan = this.plan(caller, request, promptTokens);
-      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
-      ticket = await this.hold(caller, request, context, plan, promptTokens);
+      const prompt = promptSizeOf(request);
+      const plan = this.plan(caller, request, prompt);
+      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: prompt.exact });
+      ticket = await this.hold(caller, request, context, plan, prompt);
       const result = await attemptWithFailover(
         plan.routes,
         context.signal,
@@ -97,10 +97,10 @@ export class ChatPipeline {
     let ticket: HoldTicket | null = null;
     let opened;
     try {
-      const promptTokens = lazyPromptTokens(request);
-      const plan = this.plan(caller, request, promptTokens);
-      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
-      ticket = await this.hold(caller, request, context, plan, promptTokens);
+      const prompt = promptSizeOf(request);
+      const plan = this.plan(caller, request, prompt);
+      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: prompt.exact });
+      ticket = await this.hold(caller, request, context, plan, prompt);
       opened = await attemptWithFailover(
         plan.routes,
         context.signal,
@@ -144,22 +144,33 @@ export class ChatPipeline {
   }
 
   /** Fallback models are tried after every channel of the model before them has failed. */
-  private plan(caller: Caller, request: ChatRequest, promptTokens: () => number): RoutePlan {
-    return admitAndPlan(this.deps, caller, [request.model, ...(request.fallbackModels ?? [])], routeNeedsOf(request, promptTokens));
+  private plan(caller: Caller, request: ChatRequest, prompt: PromptSize): RoutePlan {
+    return admitAndPlan(this.deps, caller, [request.model, ...(request.fallbackModels ?? [])], routeNeedsOf(request, prompt.exact, prompt.atMost));
   }
 
-  /** Holds the prompt (counted with the tokenizer) plus the output limit, on the dearest route. */
-  private hold(caller: Caller, request: ChatRequest, context: RequestContext, plan: RoutePlan, promptTokens: () => number): Promise<HoldTicket | null> {
-    if (!isPricedPlan(plan.costed)) return Promise.resolve(null);
-    const amount = callerAmount(this.deps.policy, caller, worstCaseCost(plan.costed, promptTokens(), request.maxOutputTokens));
-    return this.deps.ledger.hold({
+  /**
+   * Holds the prompt plus the output limit, on the dearest route. A long prompt is held at its
+   * cheap upper bound (counting 64 KB costs milliseconds); only if that is refused is it counted
+   * exactly and tried again, so no request is refused that its exact worst case would admit.
+   */
+  private async hold(caller: Caller, request: ChatRequest, context: RequestContext, plan: RoutePlan, prompt: PromptSize): Promise<HoldTicket | null> {
+    if (!isPricedPlan(plan.costed)) return null;
+    const holdOf = (promptTokens: number) => ({
       caller,
       generationId: context.generationId,
       endpoint: context.endpoint,
       model: request.model,
       stream: request.stream === true,
-      amount,
+      amount: callerAmount(this.deps.policy, caller, worstCaseCost(plan.costed, promptTokens, request.maxOutputTokens)),
     });
+    const bound = prompt.atMost();
+    if (bound < EXACT_COUNT_BELOW_TOKENS) return this.deps.ledger.hold(holdOf(prompt.exact()));
+    try {
+      return await this.deps.ledger.hold(holdOf(bound));
+    } catch (error) {
+      if (!(error instanceof GatewayError && error.code === 'insufficient_credit') || prompt.exact() === bound) throw error;
+      return this.deps.ledger.hold(holdOf(prompt.exact()));
+    }
   }
 
   private adapter(attempt: RouteAttempt) {
@@ -204,12 +215,6 @@ export class ChatPipeline {
     const facts = failureFacts(request.model, error, stream, context.signal.aborted);
     this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
   }
-}
-
-/** Counts the prompt once, and only if something asks (a priced hold, a token limit). */
-function lazyPromptTokens(request: ChatRequest): () => number {
-  let counted: number | null = null;
-  return () => (counted ??= estimatePromptTokens(request));
 }
 
 async function* metered(events: AsyncIterable<StreamEvent>, meter: StreamMeter): AsyncGenerator<StreamEvent> {

@@ -8,10 +8,12 @@ export interface RouteNeeds {
   jsonSchema: boolean;
   /** The prompt's size in tokens; only called when some candidate has a known context window. */
   promptTokens: () => number;
+  /** A cheap upper bound of `promptTokens`, asked first: a prompt within a window needs no count. */
+  promptTokensAtMost?: () => number;
 }
 
 /** Reads a chat request's needs once, before planning; the prompt is counted only if asked. */
-export function routeNeedsOf(request: ChatRequest, promptTokens: () => number): RouteNeeds {
+export function routeNeedsOf(request: ChatRequest, promptTokens: () => number, promptTokensAtMost?: () => number): RouteNeeds {
   let vision = false;
   for (const message of request.messages) {
     for (const part of message.content) {
@@ -28,6 +30,7 @@ export function routeNeedsOf(request: ChatRequest, promptTokens: () => number): 
     vision,
     jsonSchema: request.responseFormat?.type === 'json_schema',
     promptTokens: () => (counted ??= promptTokens()),
+    ...(promptTokensAtMost ? { promptTokensAtMost } : {}),
   };
 }
 
@@ -49,7 +52,7 @@ export function unfitChannel(model: SnapshotModel | undefined, offer: SnapshotOf
   }
   if (needs.jsonSchema && !model.capabilities.jsonOutput) return capability(`the model '${model.id}' does not support response_format json_schema`);
   const contextWindow = offer?.contextWindow ?? model.contextWindow;
-  if (contextWindow !== null && contextWindow > 0) {
+  if (contextWindow !== null && contextWindow > 0 && !(needs.promptTokensAtMost && needs.promptTokensAtMost() <= contextWindow)) {
     const tokens = needs.promptTokens();
     if (tokens > contextWindow) {
       return { kind: 'context', reason: `the prompt (${tokens} tokens) is longer than the context window of '${model.id}' (${contextWindow} tokens)` };

@@ -68,6 +68,23 @@ describe.each(engines)('credit under concurrency through the gateway ($name)', (
     }
   });
 
+  it('holds a long prompt at its cheap bound, and counts it exactly before refusing', async () => {
+    upstream.setScenarioForModel(METERED_MODEL, 'echo');
+    const harness = await startTestGateway({ config: meteredConfig(upstream.url), env: env() });
+    try {
+      // About 40 KB: its byte bound is several times its token count.
+      const body = { model: METERED_MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'The quick brown fox jumps over the lazy dog. '.repeat(900) }] };
+      const exact = holdFor(body, 1000);
+      // Enough for the exact worst case only: the bound is refused, the exact count admitted.
+      const { key: tight } = await harness.createKey({ credit: unitsToUsdString(exact) });
+      expect(await chat(harness.url, tight, body)).toBe(200);
+      const { key: short } = await harness.createKey({ credit: unitsToUsdString(exact - 1n) });
+      expect(await chat(harness.url, short, body)).toBe(402);
+    } finally {
+      await harness.close();
+    }
+  });
+
   it("holds the catalog's output limit when the request sets none, and traces a request to its attempts", async () => {
     upstream.setScenarioForModel(METERED_MODEL, 'echo');
     const harness = await startTestGateway({ config: meteredConfig(upstream.url, 40), env: env() });
