@@ -11,6 +11,11 @@ const keepAliveFrame = ': keep-alive\n\n';
 export class SseWriter {
   private closed = false;
   private keepAliveTimer: NodeJS.Timeout | undefined;
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.response.uncork();
+  };
 
   constructor(private readonly response: ServerResponse) {
     response.once('close', () => {
@@ -48,6 +53,13 @@ export class SseWriter {
     if (frames.length === 0 || this.isClosed) return;
     // Each write restarts the silence; refreshing a timer does not allocate.
     this.keepAliveTimer?.refresh();
+    // Events that arrive together (one upstream read often carries several) leave in one socket
+    // write: the socket is corked until the current burst of work is done.
+    if (!this.corked) {
+      this.corked = true;
+      this.response.cork();
+      process.nextTick(this.uncork);
+    }
     if (this.response.write(frames)) return;
     await new Promise<void>((resolve) => {
       const done = () => {

@@ -295,7 +295,13 @@ export class SettlementWriter {
     this.backgroundRunning = true;
     void (async () => {
       try {
-        while (this.hasWork() && !this.closing) await this.exclusive(() => this.settleOneBatch());
+        // One batch per tick, more only while full batches wait: a batch has a fixed cost (its
+        // transaction and the flush to disk), so chasing every few new records in small batches
+        // cost more than the records themselves.
+        while (this.hasWork() && !this.closing) {
+          await this.exclusive(() => this.settleOneBatch());
+          if (this.queueLength < this.maxBatch && this.backlog === null) break;
+        }
       } catch {
         // Already counted and reported in settleOneBatch; the timer retries after the backoff.
       } finally {

@@ -217,9 +217,19 @@ export class ChatPipeline {
   }
 }
 
-async function* metered(events: AsyncIterable<StreamEvent>, meter: StreamMeter): AsyncGenerator<StreamEvent> {
-  for await (const event of events) {
-    meter.observe(event);
-    yield event;
-  }
+/** Shows each event to the meter on its way; a plain iterator, for the same reason as `replay`. */
+function metered(events: AsyncIterable<StreamEvent>, meter: StreamMeter): AsyncIterable<StreamEvent> {
+  const source = events[Symbol.asyncIterator]();
+  const observe = (result: IteratorResult<StreamEvent>) => {
+    if (result.done !== true) meter.observe(result.value);
+    return result;
+  };
+  const iterator: AsyncIterator<StreamEvent> = {
+    next: () => source.next().then(observe),
+    return: async () => {
+      await source.return?.(undefined);
+      return { done: true, value: undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }

@@ -24,17 +24,31 @@ export async function openStreamPastFirstEvent(opening: Promise<OpenedStream>): 
   }
 }
 
-async function* replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null): AsyncGenerator<StreamEvent> {
-  try {
-    yield* read;
-    if (rest === null) return;
-    for (;;) {
-      const next = await rest.next();
-      if (next.done === true) return;
-      yield next.value;
+/**
+ * The events read so far, then the rest. A plain iterator rather than an async generator: each
+ * generator layer costs several promise turns per event, and this one sits on every stream.
+ */
+function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null): AsyncIterable<StreamEvent> {
+  let index = 0;
+  let finished = false;
+  const finish = async (): Promise<IteratorResult<StreamEvent>> => {
+    if (!finished) {
+      finished = true;
+      // A consumer that stops early must still let the adapter close its upstream.
+      await rest?.return?.(undefined);
     }
-  } finally {
-    // A consumer that stops early must still let the adapter close its upstream.
-    await rest?.return?.(undefined);
-  }
+    return { done: true, value: undefined };
+  };
+  const iterator: AsyncIterator<StreamEvent> = {
+    next: () => {
+      if (index < read.length) return Promise.resolve({ done: false, value: read[index++]! });
+      if (rest === null || finished) return Promise.resolve({ done: true, value: undefined });
+      return rest.next().then((result) => {
+        if (result.done === true) finished = true;
+        return result;
+      });
+    },
+    return: finish,
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }

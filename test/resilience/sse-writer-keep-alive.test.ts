@@ -13,6 +13,13 @@ class RecordingResponse extends EventEmitter {
     return this;
   }
   flushHeaders(): void {}
+  corked = 0;
+  cork(): void {
+    this.corked += 1;
+  }
+  uncork(): void {
+    this.corked -= 1;
+  }
   write(frames: string): boolean {
     this.written.push(frames);
     return true;
@@ -83,5 +90,19 @@ describe('SSE keep-alive comments', () => {
     const off = open(0);
     vi.advanceTimersByTime(60_000);
     expect(keepAlives(off.response)).toBe(0);
+  });
+});
+
+describe('SSE writes', () => {
+  it('cork the socket for the current burst and uncork it right after', async () => {
+    const response = new RecordingResponse();
+    const writer = new SseWriter(response as unknown as ServerResponse);
+    writer.open({});
+    for (let index = 0; index < 5; index += 1) await writer.write(`data: ${index}\n\n`);
+    // One cork for the whole burst, released once the burst's work is done.
+    expect(response.corked).toBe(1);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(response.corked).toBe(0);
+    expect(response.written).toHaveLength(5);
   });
 });
