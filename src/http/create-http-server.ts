@@ -61,9 +61,7 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
     reply.raw.once('close', () => {
       services.metrics.inFlight.dec();
       services.activity.inFlight--;
-      const route = request.routeOptions.url ?? 'unmatched';
-      services.metrics.requests.inc({ route, status: String(reply.raw.statusCode) });
-      services.metrics.duration.observe({ route }, (Date.now() - request.startedAt) / 1000);
+      services.metrics.recordAnswered(request.routeOptions.url ?? 'unmatched', reply.raw.statusCode, (Date.now() - request.startedAt) / 1000);
     });
     if (services.isShuttingDown() && request.url.startsWith('/v1/')) {
       throw new GatewayError('shutting_down', 'The server is shutting down; retry on another instance.');

@@ -22,6 +22,23 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Label lookups hash their values on every call; the few route × status pairs are kept. */
+  private readonly answeredByLabels = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+
+  /** Counts one answered request and its duration. */
+  recordAnswered(route: string, status: number, seconds: number): void {
+    const key = `${status} ${route}`;
+    let recorder = this.answeredByLabels.get(key);
+    if (recorder === undefined) {
+      const counter = this.requests.labels(route, String(status));
+      const histogram = this.duration.labels(route);
+      recorder = { count: () => counter.inc(), observe: (value) => histogram.observe(value) };
+      if (this.answeredByLabels.size < 1_000) this.answeredByLabels.set(key, recorder);
+    }
+    recorder.count();
+    recorder.observe(seconds);
+  }
+
   constructor(options: { collectDefaults?: boolean } = {}) {
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
   }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { getUpstreamPool } from './upstream-pools.js';
@@ -48,18 +49,18 @@ export async function openUpstreamResponse(
   options: { streaming: boolean },
 ): Promise<OpenedUpstreamResponse> {
   if (request.signal.aborted) throw cancelledError();
-  const url = URL.canParse(request.url) ? new URL(request.url) : null;
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  const url = parsedUpstreamUrl(request.url);
+  if (url === null) {
     throw new GatewayError('internal_error', 'The channel base URL is not a valid http(s) URL', { retryElsewhere: true });
   }
   const timeouts = resolveUpstreamTimeouts(request.timeouts, request.timeoutMs);
-  const controller = new AbortController();
+  const cancel = new UpstreamCancel();
   let expiredDeadline: string | null = null;
   const expire = (deadline: string): void => {
     expiredDeadline ??= deadline;
-    controller.abort(new Error(`upstream deadline reached: ${deadline}`));
+    cancel.abort(new Error(`upstream deadline reached: ${deadline}`));
   };
-  const onCallerAbort = (): void => controller.abort(request.signal.reason);
+  const onCallerAbort = (): void => cancel.abort(request.signal.reason);
   request.signal.addEventListener('abort', onCallerAbort, { once: true });
   let firstByteTimer = startTimer(timeouts.firstByteMs, () => expire(`no first byte within ${timeouts.firstByteMs} ms`));
   const totalTimer = startTimer(timeouts.totalMs, () => expire(`not complete within ${timeouts.totalMs} ms`));
@@ -82,11 +83,11 @@ export async function openUpstreamResponse(
   let response: Dispatcher.ResponseData;
   try {
     response = await getUpstreamPool(url.origin, timeouts.connectMs).request({
-      path: url.pathname + url.search,
+      path: url.path,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body ?? null,
-      signal: controller.signal,
+      signal: cancel,
       headersTimeout: 0,
       // A stream's silences are watched below, where they can start after its first byte.
       bodyTimeout: options.streaming ? 0 : timeouts.idleMs,
@@ -158,6 +159,37 @@ export async function requestUpstreamJson(request: UpstreamRequest): Promise<unk
       secrets: request.secrets,
     });
   }
+}
+
+/**
+ * What undici listens to for cancelling a request: an emitter it accepts in place of an
+ * `AbortSignal`, which costs a fraction of an `AbortController` on every upstream request.
+ */
+class UpstreamCancel extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
+/** Channel URLs are few and fixed: each is parsed once. */
+const parsedUrls = new Map<string, { origin: string; path: string } | null>();
+
+function parsedUpstreamUrl(text: string): { origin: string; path: string } | null {
+  let parsed = parsedUrls.get(text);
+  if (parsed === undefined) {
+    const url = URL.canParse(text) ? new URL(text) : null;
+    parsed = url && (url.protocol === 'http:' || url.protocol === 'https:') ? { origin: url.origin, path: url.pathname + url.search } : null;
+    // Bounded, in case URLs are ever built per request.
+    if (parsedUrls.size >= 1024) parsedUrls.clear();
+    parsedUrls.set(text, parsed);
+  }
+  return parsed;
 }
 
 function startTimer(delayMs: number, onExpiry: () => void): NodeJS.Timeout | undefined {
