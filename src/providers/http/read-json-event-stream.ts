@@ -1,6 +1,6 @@
 import { GatewayError, type StreamEvent } from '../../core/index.js';
 import type { OpenedUpstreamResponse } from './send-upstream-request.js';
-import { drainInBackground, readServerSentEvents } from './read-server-sent-events.js';
+import { drainInBackground, readServerSentEventBatches } from './read-server-sent-events.js';
 
 /** Turns one provider's stream events (JSON objects) into canonical events. */
 export interface JsonStreamEventParser<Wire> {
@@ -24,24 +24,26 @@ export function streamCutError(): GatewayError {
 export async function* readJsonEventStream<Wire>(opened: OpenedUpstreamResponse, parser: JsonStreamEventParser<Wire>): AsyncGenerator<StreamEvent> {
   const chunks: AsyncIterator<Uint8Array> = opened.body[Symbol.asyncIterator]();
   try {
-    for await (const message of readServerSentEvents(chunks)) {
-      let event: Wire;
-      try {
-        event = JSON.parse(message.data) as Wire;
-      } catch {
-        continue;
-      }
-      if (typeof event !== 'object' || event === null) continue;
-      for (const streamEvent of parser.parse(event)) {
-        if (streamEvent.type === 'error') {
-          // The error must be the last event: the usage so far goes first.
-          yield* parser.end();
-          yield streamEvent;
-          return;
+    for await (const batch of readServerSentEventBatches(chunks)) {
+      for (const message of batch) {
+        let event: Wire;
+        try {
+          event = JSON.parse(message.data) as Wire;
+        } catch {
+          continue;
         }
-        yield streamEvent;
+        if (typeof event !== 'object' || event === null) continue;
+        for (const streamEvent of parser.parse(event)) {
+          if (streamEvent.type === 'error') {
+            // The error must be the last event: the usage so far goes first.
+            yield* parser.end();
+            yield streamEvent;
+            return;
+          }
+          yield streamEvent;
+        }
+        if (parser.isComplete) return;
       }
-      if (parser.isComplete) return;
     }
     if (opened.isCallerAborted()) return;
     yield* parser.end();

@@ -3,14 +3,16 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 export type ServerSentEvent = EventSourceMessage;
 
 /**
- * Parses a byte stream of Server-Sent Events. Events are yielded in order as soon as a chunk
- * completes them; comments and retry hints are skipped. Errors of the underlying body propagate.
+ * Parses a byte stream of Server-Sent Events, yielding the events each network chunk completes
+ * as one batch: one generator step per chunk rather than per event keeps the per-event cost of
+ * a stream low (an upstream read often carries several events). Comments and retry hints are
+ * skipped; errors of the underlying body propagate.
  *
  * Takes an iterator rather than an iterable on purpose: stopping early does not close the source,
  * so after the last event the caller can drain the rest and keep the connection reusable.
  */
-export async function* readServerSentEvents(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const pending: ServerSentEvent[] = [];
+export async function* readServerSentEventBatches(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<ServerSentEvent[]> {
+  let pending: ServerSentEvent[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
   const decoder = new TextDecoder('utf-8');
   for (;;) {
@@ -18,15 +20,21 @@ export async function* readServerSentEvents(chunks: AsyncIterator<Uint8Array>): 
     if (next.done === true) break;
     parser.feed(decoder.decode(next.value, { stream: true }));
     if (pending.length > 0) {
-      // Yield from a detached batch so events parsed while the consumer awaits are not lost.
-      const batch = pending.splice(0, pending.length);
-      for (const event of batch) yield event;
+      // A fresh array per batch, so events parsed while the consumer awaits are not lost.
+      const batch = pending;
+      pending = [];
+      yield batch;
     }
   }
   const rest = decoder.decode();
   if (rest !== '') parser.feed(rest);
   // An event not followed by a blank line was never completed by the server; it is not delivered.
-  for (const event of pending) yield event;
+  if (pending.length > 0) yield pending;
+}
+
+/** The same events one at a time. */
+export async function* readServerSentEvents(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+  for await (const batch of readServerSentEventBatches(chunks)) yield* batch;
 }
 
 /**

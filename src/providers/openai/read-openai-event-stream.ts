@@ -1,5 +1,5 @@
 import type { StreamEvent } from '../../core/index.js';
-import { drainInBackground, readServerSentEvents, streamCutError, type OpenedUpstreamResponse } from '../http/index.js';
+import { drainInBackground, readServerSentEventBatches, streamCutError, type OpenedUpstreamResponse } from '../http/index.js';
 import { OpenAIStreamChunkParser } from './openai-stream-chunk-parser.js';
 import { mapOpenAIStreamError } from './map-openai-stream-error.js';
 import type { OpenAIChatCompletionWire } from './openai-wire-types.js';
@@ -17,28 +17,30 @@ export async function* readOpenAIEventStream(
   let sawDone = false;
   const chunks: AsyncIterator<Uint8Array> = opened.body[Symbol.asyncIterator]();
   try {
-    for await (const event of readServerSentEvents(chunks)) {
-      const data = event.data.trim();
-      if (data === '[DONE]') {
-        sawDone = true;
-        yield* parser.end();
-        return;
+    for await (const batch of readServerSentEventBatches(chunks)) {
+      for (const event of batch) {
+        const data = event.data.trim();
+        if (data === '[DONE]') {
+          sawDone = true;
+          yield* parser.end();
+          return;
+        }
+        if (data === '') continue;
+        let chunk: OpenAIChatCompletionWire;
+        try {
+          chunk = JSON.parse(data) as OpenAIChatCompletionWire;
+        } catch {
+          // A server's keep-alive or diagnostic line that is not JSON carries nothing for the client.
+          continue;
+        }
+        if (typeof chunk !== 'object' || chunk === null) continue;
+        if (chunk.error !== undefined && chunk.error !== null) {
+          yield* parser.end();
+          yield { type: 'error', error: mapOpenAIStreamError(chunk.error, secrets) };
+          return;
+        }
+        for (const streamEvent of parser.parse(chunk)) yield streamEvent;
       }
-      if (data === '') continue;
-      let chunk: OpenAIChatCompletionWire;
-      try {
-        chunk = JSON.parse(data) as OpenAIChatCompletionWire;
-      } catch {
-        // A server's keep-alive or diagnostic line that is not JSON carries nothing for the client.
-        continue;
-      }
-      if (typeof chunk !== 'object' || chunk === null) continue;
-      if (chunk.error !== undefined && chunk.error !== null) {
-        yield* parser.end();
-        yield { type: 'error', error: mapOpenAIStreamError(chunk.error, secrets) };
-        return;
-      }
-      for (const streamEvent of parser.parse(chunk)) yield streamEvent;
     }
     if (opened.isCallerAborted()) return;
     yield* parser.end();
