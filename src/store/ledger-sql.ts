@@ -2,8 +2,12 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from './database-schema.js';
 
-/** Rows per multi-row insert: well under SQLite's and PostgreSQL's bound-parameter limits. */
-export const INSERT_CHUNK_ROWS = 200;
+/**
+ * Rows per multi-row insert: under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter
+ * limits with the widest row (generations, 24 columns). Large, because each statement is a round
+ * trip to PostgreSQL: a store 50 ms away stores a batch in a few of them, not dozens.
+ */
+export const INSERT_CHUNK_ROWS = 1000;
 
 export async function moveBalance(transaction: Transaction<Database>, accountId: string, amount: bigint): Promise<void> {
   const row = await transaction
@@ -43,7 +47,7 @@ export function bumpedUpdatedAt(at: number): RawBuilder<number> {
  * statement's SQL text depends on its row count; built from a few fixed lengths, the same texts
  * come back batch after batch, so their prepared statements are reused (`sqlite-statement-cache.ts`).
  */
-const STANDARD_CHUNK_ROWS = [INSERT_CHUNK_ROWS, 100, 50, 20, 10, 5, 2, 1];
+const STANDARD_CHUNK_ROWS = [INSERT_CHUNK_ROWS, 200, 100, 50, 20, 10, 5, 2, 1];
 
 export function chunked<T>(items: readonly T[], size?: number): T[][] {
   const chunks: T[][] = [];
