@@ -204,7 +204,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     (server) => registerAdminChannelRoutes(server, { principals: features.principals, planner: () => routing.planner, health, adapters: providers, logger }),
     ...(options.worker?.routes ?? []),
   ]);
-  await app.listen({ host: settings.host, port: settings.port });
+  // Node's default backlog (511) overflows when thousands of clients connect at once (streams
+  // opened together); the kernel caps it at net.core.somaxconn anyway.
+  await app.listen({ host: settings.host, port: settings.port, backlog: 4096 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
