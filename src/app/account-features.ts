@@ -21,6 +21,7 @@ import { KyselyUsageReportStore } from '../store/kysely-usage-report-store.js';
 import { PrincipalResolver } from '../http/principal.js';
 import type { CatalogApiContext } from '../catalog/catalog-api-context.js';
 import { registerAuthRoutes } from '../http/routes/auth-routes.js';
+import type { LoginThrottle } from '../accounts/login-throttle.js';
 import { registerAdminAccountRoutes } from '../http/routes/admin-account-routes.js';
 import { registerKeyRoutes } from '../http/routes/key-routes.js';
 import { registerCreditRoutes } from '../http/routes/credit-routes.js';
@@ -44,6 +45,8 @@ export interface AccountFeatureDependencies {
   onPricesChanged: () => void;
   /** After credit reached an account (grant, redemption): the credit ledger re-reads its balance. */
   onCredited?: (accountId: string) => void;
+  /** Failed log-ins counted beyond this process (the workers of `SWITCHYARD_WORKERS`). */
+  loginThrottle?: LoginThrottle;
 }
 
 /**
@@ -109,7 +112,15 @@ export class AccountFeatures {
     const db = store.database;
     const principals = this.principals;
     const accountAdmin = new KyselyAccountAdminStore(db);
-    registerAuthRoutes(app, { principals, sessions: this.sessions, accounts: store, accountAdmin, signupOpen: () => config.current().auth.signup, pendingCharges });
+    registerAuthRoutes(app, {
+      principals,
+      sessions: this.sessions,
+      accounts: store,
+      accountAdmin,
+      signupOpen: () => config.current().auth.signup,
+      pendingCharges,
+      ...(this.deps.loginThrottle ? { loginThrottle: this.deps.loginThrottle } : {}),
+    });
     registerAdminAccountRoutes(app, { principals, accounts: store, accountAdmin, sessions: this.sessions, apiKeyCache: authenticator });
     registerKeyRoutes(app, { principals, store, keyGovernance: new KyselyKeyGovernanceStore(db), clientAddress: this.clientAddress, apiKeyCache: authenticator });
     registerCreditRoutes(app, { principals, store, ledgerHistory: new KyselyLedgerHistoryStore(db), pendingCharges, onCredited: this.onCredited });

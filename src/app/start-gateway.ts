@@ -264,7 +264,7 @@ function delay(ms: number): Promise<void> {
  * instances share a PostgreSQL database, so there it must be given: a secret generated per
  * machine would differ between them.
  */
-export function resolveSecret(settings: ServerSettings, dataDir: string): string {
+function resolveSecret(settings: ServerSettings, dataDir: string): string {
   if (settings.secret) return settings.secret;
   if (parseDatabaseUrl(settings.databaseUrl, dataDir).dialect === 'postgres') {
     throw new ConfigError('SWITCHYARD_SECRET is required with a PostgreSQL DATABASE_URL');

@@ -27,6 +27,13 @@ export interface CreditLedgerOptions {
   sweepIntervalMs?: number;
   /** Redis only: a process silent this long is dead, its holds released. */
   deadAfterMs?: number;
+  /** Where this process keeps its instance id; default `dataDir` (a worker of several: its own folder). */
+  identityDirectory?: string;
+  /**
+   * Reservations kept by another process, used instead of the in-memory table (a worker of
+   * `SWITCHYARD_WORKERS` without Redis: its primary keeps them, and releases leftover holds).
+   */
+  reservations?: CreditReservations;
 }
 
 export interface RunningCreditLedger {
@@ -45,7 +52,7 @@ export interface RunningCreditLedger {
 }
 
 export async function startCreditLedger(options: CreditLedgerOptions): Promise<RunningCreditLedger> {
-  const identity = claimInstanceIdentity(options.dataDir);
+  const identity = claimInstanceIdentity(options.identityDirectory ?? options.dataDir);
   const store = options.store.ledger;
   const reconciler = new HoldReconciler({ store, ...(options.now ? { now: options.now } : {}) });
   const onError = (error: unknown) => options.logger.error({ err: error }, 'credit reservations failed; will retry');
@@ -75,6 +82,9 @@ export async function startCreditLedger(options: CreditLedgerOptions): Promise<R
     }, options.sweepIntervalMs ?? 30_000);
     sweep.unref();
     reservations = shared;
+  } else if (options.reservations) {
+    releasedAtStart = 0;
+    reservations = options.reservations;
   } else {
     // Without Redis this process is the only gateway on the database: every open hold is a leftover.
     releasedAtStart = await reconciler.releaseAtStart('all');

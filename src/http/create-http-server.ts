@@ -75,7 +75,7 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
 
   registerChatCompletionsRoute(app, services);
   registerMessagesRoute(app, services);
-  registerResponsesRoute(app, services, { storedResponses: new StoredResponses({ retentionMs: services.storedResponsesTtlMs }) });
+  registerResponsesRoute(app, services, { storedResponses: services.storedResponses ?? new StoredResponses({ retentionMs: services.storedResponsesTtlMs }) });
   registerEmbeddingsRoute(app, services);
   registerModelsRoute(app, services);
   registerAccountRoutes(app, services);

@@ -10,6 +10,7 @@ import type { SettlementSink } from '../pipeline/pipeline-ports.js';
 import type { Store } from '../store/store.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { StoredResponses } from '../dialects/openai-responses/stored-responses.js';
 
 /** What the HTTP layer needs from the rest of the gateway; the composition root provides it. */
 export interface GatewayServices {
@@ -35,6 +36,8 @@ export interface GatewayServices {
   streamKeepaliveMs: () => number;
   /** How long Responses API answers are kept for `previous_response_id`. */
   storedResponsesTtlMs: number;
+  /** Stored Responses shared beyond this process (the workers of `SWITCHYARD_WORKERS`); else one of its own. */
+  storedResponses?: StoredResponses;
   /** Requests being handled now; shutdown waits for it to reach zero. */
   activity: { inFlight: number };
 }
