@@ -51,6 +51,8 @@ export async function streamChat(options: {
   context: RequestContext;
   encoder: DialectStreamEncoder;
   headers?: Record<string, string>;
+  /** Runs once the stream completed, before its final frames leave: a client reading the end may act on it at once. */
+  beforeCompletedEnd?: () => void;
 }): Promise<StreamEnding> {
   const { request, reply, services, encoder, context } = options;
   const keepAliveMs = services.streamKeepaliveMs();
@@ -102,7 +104,9 @@ export async function streamChat(options: {
     writer.end();
     return clientLeft ? 'client_left' : 'failed';
   }
-  writer.end(encoder.finish(usage ?? undefined, unitsToUsdNumber(cost)));
+  const closing = encoder.finish(usage ?? undefined, unitsToUsdNumber(cost));
+  options.beforeCompletedEnd?.();
+  writer.end(closing);
   return 'completed';
 }
 

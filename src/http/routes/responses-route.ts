@@ -56,7 +56,18 @@ export function registerResponsesRoute(app: FastifyInstance, services: GatewaySe
     }
 
     const encoder = new ResponsesStreamEncoder(meta);
-    const ending = await streamChat({ request, reply, services, caller, chatRequest, context, encoder, headers: droppedToolsHeader(decoded) });
-    if (ending === 'completed') remember(decodeResponsesInput(encoder.output));
+    // Saved before the final event leaves, so that a client continuing at once (perhaps on
+    // another worker) finds it.
+    await streamChat({
+      request,
+      reply,
+      services,
+      caller,
+      chatRequest,
+      context,
+      encoder,
+      headers: droppedToolsHeader(decoded),
+      beforeCompletedEnd: () => remember(decodeResponsesInput(encoder.output)),
+    });
   });
 }
