@@ -1,40 +1,43 @@
-// `npm run bench`: the Switchyard gateway against direct-to-mock, in the same run, on 127.0.0.1.
-// Uses only the gateway's public surface (command line, HTTP); see bench/README.md.
+// `npm run bench`: Switchyard against a bare floor proxy, the Portkey gateway and direct-to-mock,
+// each its own process on 127.0.0.1, measured in the same run, interleaved per round; medians.
+// Uses only Switchyard's public surface (command line, HTTP); see bench/README.md.
 //
-//   node --expose-gc bench/run.js [--quick] [--duration S] [--warmup S] [--rounds N]
-//     [--scenario chat,stream] [--concurrency 1,32] [--stream-chunks N] [--bin PATH] [--keep-temp]
+//   node --expose-gc bench/run.js [--quick] [--scenario chat,stream,...|all] [--skip many-streams]
+//     [--targets floor,switchyard,portkey] [--duration S] [--warmup S] [--rounds N]
+//     [--output DIR] [--bin PATH] [--keep-temp]
 //
-// Prints tables and writes bench/results/latest.json.
+// Prints tables and writes latest.json, latest.svg and latest.md to bench/results (or --output).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkScenarioAnswer, scenarioTarget, SCENARIOS } from './lib/chat-scenarios.js';
-import { startBenchChild, stopAllChildren, stopChild } from './lib/child-processes.js';
-import { parseNumberList, parseOptions } from './lib/command-line-options.js';
-import { createForeignLoadProbe, ownProcessCpuSeconds, waitForQuietMachine } from './lib/foreign-load.js';
-import { formatGatewayTables, summarizeGatewayRuns } from './lib/gateway-report.js';
-import {
-  assertGatewayBuilt,
-  createBenchDirectory,
-  gatewayEnvironment,
-  provisionBenchAccount,
-  removeBenchDirectory,
-  runGatewayCommand,
-  startGateway,
-  writeBenchConfig,
-} from './lib/gateway-setup.js';
-import { runLoad } from './lib/load-loop.js';
-import { machineFacts } from './lib/machine-facts.js';
-import { procAvailable, processTreeCpuSeconds, residentBytes } from './lib/process-cpu.js';
-import { summarizeSamples } from './lib/stats.js';
-import { writeResultsFile } from './lib/write-results.js';
+import { checkAnswer } from './lib/answer-check.js';
+import { EXTERNAL_SCENARIOS, SCENARIOS, quickConcurrency } from './lib/bench-scenarios.js';
+import { summarizeBench } from './lib/bench-summary.js';
+import { requestFor, startTargets, verifyLedger } from './lib/bench-targets.js';
+import { stopAllChildren } from './lib/child-processes.js';
+import { parseOptions } from './lib/command-line-options.js';
+import { runExternalScenario } from './lib/external-scenarios.js';
+import { createForeignLoadProbe, FOREIGN_LOAD_LIMIT, MAXIMUM_ATTEMPTS, ownProcessCpuSeconds, waitForQuietMachine } from './lib/foreign-load.js';
+import { assertGatewayBuilt, createBenchDirectory, removeBenchDirectory } from './lib/gateway-setup.js';
+import { benchMachineFacts } from './lib/bench-facts.js';
+import { formatReport } from './lib/markdown-report.js';
+import { measureWindow } from './lib/measure-window.js';
+import { procAvailable, processTreeCpuSeconds, processTreeResidentBytes } from './lib/process-cpu.js';
+import { renderChart } from './lib/svg-chart.js';
+import { evaluateTargets } from './lib/target-checks.js';
+import { writeResultsFile, writeTextFile } from './lib/write-results.js';
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);
-const SETUP_BUDGET_MS = 150_000;
+const SETUP_BUDGET_MS = 180_000;
 const QUIET_WAIT_MS = 3_000;
+/** Time all re-run windows together may take, so a busy machine cannot stretch the run unbounded. */
+const RETRY_BUDGET_MS = 120_000;
 
 let temporaryDirectory;
 let keepTemporaryDirectory = false;
+const startedAt = performance.now();
+const elapsed = () => `${Math.round((performance.now() - startedAt) / 1000)} s`;
+const log = (line) => process.stderr.write(`bench [${elapsed()}]: ${line}\n`);
 
 function readSettings() {
   const options = parseOptions(process.argv.slice(2), {
@@ -43,202 +46,243 @@ function readSettings() {
     warmup: 'number',
     rounds: 'number',
     scenario: 'string',
-    concurrency: 'string',
-    'stream-chunks': 'number',
+    skip: 'string',
+    targets: 'string',
+    output: 'string',
     bin: 'string',
     'keep-temp': 'flag',
   });
   const quick = options.quick === true;
-  const scenarios = String(options.scenario ?? 'all') === 'all' ? Object.keys(SCENARIOS) : String(options.scenario).split(',');
-  for (const scenario of scenarios) {
-    if (!(scenario in SCENARIOS)) throw new Error(`unknown --scenario ${scenario} (known: ${Object.keys(SCENARIOS).join(', ')}, all)`);
+  const known = [...Object.keys(SCENARIOS), ...Object.keys(EXTERNAL_SCENARIOS)];
+  const list = (value) => (value === undefined ? [] : String(value).split(',').map((part) => part.trim()).filter(Boolean));
+  const requested = options.scenario === undefined || options.scenario === 'all' ? ['all'] : list(options.scenario);
+  for (const name of [...requested, ...list(options.skip)]) {
+    if (name !== 'all' && !known.includes(name)) throw new Error(`unknown scenario ${name} (known: ${known.join(', ')}, all)`);
   }
+  // A smoke run leaves out the long standalone scenarios unless they are named.
+  const all = quick ? Object.keys(SCENARIOS) : known;
+  const scenarios = (requested.includes('all') ? all : requested).filter((name) => !list(options.skip).includes(name));
+  const targets = options.targets === undefined ? undefined : new Set(['direct', ...list(options.targets)]);
   return {
     quick,
-    durationMs: Number(options.duration ?? (quick ? 0.5 : 5)) * 1000,
-    warmupMs: Number(options.warmup ?? (quick ? 0.2 : 1)) * 1000,
+    durationMs: Number(options.duration ?? (quick ? 0.3 : 3)) * 1000,
+    warmupMs: Number(options.warmup ?? (quick ? 0.1 : 0.5)) * 1000,
     rounds: Math.max(1, Math.round(Number(options.rounds ?? (quick ? 1 : 3)))),
-    scenarios,
-    concurrencies: parseNumberList(options.concurrency ?? '1,32', 'concurrency'),
-    streamChunks: Math.round(Number(options['stream-chunks'] ?? 20)),
+    scenarios: scenarios.filter((name) => name in SCENARIOS),
+    externalScenarios: scenarios.filter((name) => name in EXTERNAL_SCENARIOS),
+    targets,
+    outputDirectory: path.resolve(String(options.output ?? path.join(benchDirectory, 'results'))),
     binPath: path.resolve(String(options.bin ?? path.join(repositoryRoot, 'bin', 'switchyard.js'))),
     binIsDefault: options.bin === undefined,
     keepTemp: options['keep-temp'] === true,
   };
 }
 
+/** The selected cases, with the client counts of this run and the targets allowed by --targets. */
+function selectCases(settings) {
+  return settings.scenarios.flatMap((scenario) =>
+    SCENARIOS[scenario].cases.map((benchCase) => ({
+      ...benchCase,
+      concurrencies: [...new Set(benchCase.concurrencies.map((count) => (settings.quick ? quickConcurrency(count) : count)))],
+      targets: benchCase.targets.filter((target) => !settings.targets || settings.targets.has(target) || target.startsWith('switchyard')),
+    })),
+  );
+}
+
+function plannedLoadMs(settings, cases) {
+  let total = 0;
+  for (const benchCase of cases) {
+    const slowest = (benchCase.delayMs ?? 0) + (benchCase.paceMs ?? 0) * ((benchCase.chunks ?? 0) + 3);
+    const warmupMs = settings.quick ? settings.warmupMs : (benchCase.warmupMs ?? settings.warmupMs);
+    const windowMs = warmupMs + settings.durationMs + 2 * slowest + 300 + (settings.quick ? 0 : 600);
+    total += windowMs * benchCase.concurrencies.length * benchCase.targets.length;
+  }
+  return total * settings.rounds;
+}
+
 async function main() {
   const settings = readSettings();
   keepTemporaryDirectory = settings.keepTemp;
-  assertGatewayBuilt(repositoryRoot, settings.binPath, settings.binIsDefault);
+  const cases = selectCases(settings);
+  if (cases.length > 0) assertGatewayBuilt(repositoryRoot, settings.binPath, settings.binIsDefault);
   const measureCpu = procAvailable();
-  if (!measureCpu) process.stderr.write('bench: /proc is not readable here; the gateway CPU column will be n/a\n');
-
-  const runCount = settings.rounds * settings.scenarios.length * settings.concurrencies.length * 2;
-  const plannedMs = runCount * (settings.durationMs + settings.warmupMs + 300 + (settings.quick ? 0 : QUIET_WAIT_MS));
-  const budgetMs = plannedMs + SETUP_BUDGET_MS;
+  if (!measureCpu) log('/proc is not readable here; CPU and memory columns will be n/a');
+  const plannedMs = plannedLoadMs(settings, cases);
+  const windowCount = settings.rounds * cases.reduce((sum, benchCase) => sum + benchCase.concurrencies.length * benchCase.targets.length, 0);
+  // A safety net only: room for every wait for a quiet machine and every re-run.
+  const budgetMs = plannedMs * 1.5 + (settings.quick ? 0 : windowCount * QUIET_WAIT_MS) + SETUP_BUDGET_MS + RETRY_BUDGET_MS;
   const budget = setTimeout(() => {
-    process.stderr.write(`bench: exceeded its time budget of ${Math.round(budgetMs / 1000)} s, aborting\n`);
+    log(`exceeded its time budget of ${Math.round(budgetMs / 1000)} s, aborting`);
     cleanUpTemporaryDirectory();
     process.exit(1);
   }, budgetMs);
   budget.unref();
-  process.stderr.write(
-    `bench: ${settings.rounds} round(s) x scenarios ${settings.scenarios.join(',')} x clients ${settings.concurrencies.join(',')} ` +
-      `x {gateway, direct}: ${settings.durationMs / 1000} s measured + ${settings.warmupMs / 1000} s warm-up each, ` +
-      `about ${Math.round(plannedMs / 1000)} s of load\n`,
+  log(
+    `${settings.rounds} round(s) x scenarios ${settings.scenarios.join(',') || '(none)'}: ${windowCount} windows of ` +
+      `${settings.durationMs / 1000} s (+ ${settings.warmupMs / 1000} s warm-up), about ${Math.round(plannedMs / 1000)} s of load` +
+      (settings.externalScenarios.length ? `; then ${settings.externalScenarios.join(', ')}` : ''),
   );
 
-  temporaryDirectory = createBenchDirectory();
-  process.once('exit', cleanUpTemporaryDirectory);
-  const mock = await startBenchChild(path.join(benchDirectory, 'mock-upstream.js'), {
-    name: 'mock upstream',
-    env: { MOCK_STREAM_CHUNKS: String(settings.streamChunks), MOCK_CHUNK_INTERVAL_MS: '0' },
-  });
-  const configPath = writeBenchConfig(temporaryDirectory, mock.origin);
-  const environment = gatewayEnvironment(temporaryDirectory, configPath);
-  process.stderr.write('bench: provisioning a temporary instance (migrate, user add, key create)\n');
-  const apiKey = await provisionBenchAccount(settings.binPath, environment);
-  const gateway = await startGateway(settings.binPath, environment, temporaryDirectory);
-  process.stderr.write(`bench: gateway up at ${gateway.origin} (pid ${gateway.pid}); mock at ${mock.origin}\n`);
-
-  const warnings = [];
-  for (const scenario of settings.scenarios) {
-    const direct = await checkScenarioAnswer(`direct ${scenario}`, scenarioTarget(mock.origin, scenario, undefined));
-    const viaGateway = await checkScenarioAnswer(`gateway ${scenario}`, scenarioTarget(gateway.origin, scenario, apiKey));
-    warnings.push(...direct.warnings, ...viaGateway.warnings);
-  }
-  for (const warning of warnings) process.stderr.write(`bench: warning: ${warning}\n`);
-
-  // Everything the bench itself runs, so that the rest of the machine's busy time is "other load".
-  const probe = createForeignLoadProbe(async () => {
-    const mockUsage = await mock.cpuUsage();
-    const gatewaySeconds = measureCpu ? processTreeCpuSeconds(gateway.pid) : 0;
-    return ownProcessCpuSeconds() + (mockUsage.user + mockUsage.system) / 1e6 + gatewaySeconds;
-  });
   const runs = [];
-  let peakGatewayRssBytes = residentBytes(gateway.pid);
-  for (let round = 0; round < settings.rounds; round += 1) {
-    for (const scenario of settings.scenarios) {
-      for (const concurrency of settings.concurrencies) {
-        // Alternate which target goes first, so neither always runs on a warmer machine.
-        const targets = (round + concurrency) % 2 === 0 ? ['gateway', 'direct'] : ['direct', 'gateway'];
-        for (const targetName of targets) {
-          if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) {
-            throw new Error(`the gateway exited during the bench. Its log:\n${gateway.logTail()}`);
+  const warnings = [];
+  const ledger = {};
+  const peakRssBytes = {};
+  if (cases.length > 0) {
+    temporaryDirectory = createBenchDirectory();
+    process.once('exit', cleanUpTemporaryDirectory);
+    const needed = new Set(cases.flatMap((benchCase) => benchCase.targets));
+    const targets = await startTargets({ benchDirectory, binPath: settings.binPath, temporaryDirectory, needed, log });
+    const mock = targets.direct;
+
+    for (const benchCase of cases) {
+      const checked = await Promise.all(
+        benchCase.targets.map((name) =>
+          checkAnswer(`${name} ${benchCase.id}`, requestFor(targets[name], benchCase, mock.origin), {
+            chunks: benchCase.chunks,
+            expectCost: name.startsWith('switchyard'),
+            anthropicStream: name === 'direct' && benchCase.upstream === 'anthropic',
+          }),
+        ),
+      );
+      for (const result of checked) warnings.push(...result.warnings);
+    }
+    for (const warning of warnings) log(`warning: ${warning}`);
+
+    // Everything the bench itself runs, so that the rest of the machine's busy time is "other load".
+    const probe = createForeignLoadProbe(() => {
+      let seconds = ownProcessCpuSeconds();
+      if (measureCpu) for (const target of Object.values(targets)) seconds += processTreeCpuSeconds(target.pid);
+      return seconds;
+    });
+    let done = 0;
+    let retrySpentMs = 0;
+    for (let round = 0; round < settings.rounds; round += 1) {
+      for (const [caseIndex, benchCase] of cases.entries()) {
+        for (const [concurrencyIndex, concurrency] of benchCase.concurrencies.entries()) {
+          // Rotate the order, so that no target always runs first or last.
+          const shift = (round + caseIndex + concurrencyIndex) % benchCase.targets.length;
+          const order = [...benchCase.targets.slice(shift), ...benchCase.targets.slice(0, shift)];
+          for (const name of order) {
+            const target = targets[name];
+            for (const running of Object.values(targets)) {
+              if (!running.alive()) throw new Error(`${running.name} exited during the bench. Its output:\n${running.logTail()}`);
+            }
+            let measured;
+            let attempts = 0;
+            // A window disturbed by other work on the machine is measured again, within a time budget.
+            do {
+              attempts += 1;
+              globalThis.gc?.();
+              if (!settings.quick) await waitForQuietMachine(QUIET_WAIT_MS);
+              const attemptStartedAt = performance.now();
+              measured = await measureWindow({
+                target,
+                mock,
+                load: requestFor(target, benchCase, mock.origin),
+                // Per worker, where a case compares worker counts: each worker gets the same load.
+                concurrency: benchCase.clientsPerWorker ? concurrency * (target.workers ?? 1) : concurrency,
+                durationMs: settings.durationMs,
+                // A smoke run needs no warm-up where one request already takes a second or more.
+                warmupMs: settings.quick ? (benchCase.delayMs || benchCase.paceMs ? 0 : settings.warmupMs) : (benchCase.warmupMs ?? settings.warmupMs),
+                measureCpu,
+                probe,
+              });
+              if (attempts > 1) retrySpentMs += performance.now() - attemptStartedAt;
+            } while (
+              !settings.quick &&
+              measured.foreignCoreShare > FOREIGN_LOAD_LIMIT &&
+              attempts < MAXIMUM_ATTEMPTS &&
+              retrySpentMs < RETRY_BUDGET_MS
+            );
+            const run = { round, scenario: benchCase.scenario, caseId: benchCase.id, concurrency, target: name, attempts, ...measured };
+            runs.push(run);
+            done += 1;
+            process.stderr.write(`  [${done}/${windowCount}, ${elapsed()}] ${progressLine(run)}\n`);
           }
-          const target =
-            targetName === 'gateway' ? scenarioTarget(gateway.origin, scenario, apiKey) : scenarioTarget(mock.origin, scenario, undefined);
-          globalThis.gc?.();
-          if (!settings.quick) await waitForQuietMachine(QUIET_WAIT_MS);
-          let foreignCoreShare = Number.NaN;
-          let cpuBefore = Number.NaN;
-          let cpuAfter = Number.NaN;
-          const result = await runLoad({
-            ...target,
-            concurrency,
-            durationMs: settings.durationMs,
-            warmupMs: settings.warmupMs,
-            onMeasureStart: async () => {
-              await probe.begin();
-              if (measureCpu && targetName === 'gateway') cpuBefore = processTreeCpuSeconds(gateway.pid);
-            },
-            onMeasureEnd: async () => {
-              if (measureCpu && targetName === 'gateway') cpuAfter = processTreeCpuSeconds(gateway.pid);
-              foreignCoreShare = await probe.end();
-            },
-          });
-          peakGatewayRssBytes = Math.max(peakGatewayRssBytes, residentBytes(gateway.pid));
-          const latency = summarizeSamples(result.latenciesMs);
-          const firstEvent = summarizeSamples(result.firstEventMs);
-          const run = {
-            round,
-            scenario,
-            concurrency,
-            target: targetName,
-            completed: result.completed,
-            failed: result.failed,
-            firstFailure: result.firstFailure,
-            requestsPerSecond: (result.completed / result.elapsedMs) * 1000,
-            p50Ms: latency.p50,
-            p99Ms: latency.p99,
-            firstEventP50Ms: firstEvent.p50,
-            firstEventP99Ms: firstEvent.p99,
-            cpuMicrosecondsPerRequest: result.completed ? ((cpuAfter - cpuBefore) * 1e6) / result.completed : Number.NaN,
-            foreignCoreShare,
-          };
-          runs.push(run);
-          process.stderr.write(
-            `  round ${round + 1} ${scenario.padEnd(6)} c=${String(concurrency).padEnd(3)} ${targetName.padEnd(7)} ` +
-              `${Math.round(run.requestsPerSecond)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, ` +
-              `other load ${run.foreignCoreShare.toFixed(2)} core` +
-              `${run.failed ? `, ${run.failed} FAILED (${run.firstFailure})` : ''}\n`,
-          );
         }
       }
     }
+    for (const target of Object.values(targets)) {
+      peakRssBytes[target.name] = measureCpu ? processTreeResidentBytes(target.pid, 'VmHWM') : Number.NaN;
+    }
+    for (const target of Object.values(targets).filter((candidate) => candidate.environment)) {
+      await target.stop();
+      ledger[target.name] = await verifyLedger(settings.binPath, target);
+      if (ledger[target.name] !== 'ok') log(`warning: ledger verify of ${target.name} ${ledger[target.name]}`);
+    }
+    await stopAllChildren();
+    cleanUpTemporaryDirectory();
+  }
+  clearTimeout(budget);
+
+  const external = {};
+  for (const name of settings.externalScenarios) {
+    external[name] = await runExternalScenario(name, { benchDirectory, quick: settings.quick, log });
   }
 
-  await stopChild(gateway.child);
-  let ledgerVerify = 'ok';
-  try {
-    await runGatewayCommand(settings.binPath, ['ledger', 'verify'], environment);
-  } catch (error) {
-    ledgerVerify = `failed: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`bench: warning: ledger verify after the run ${ledgerVerify}\n`);
-  }
-  await stopAllChildren();
-
-  const summary = summarizeGatewayRuns(runs);
-  const facts = machineFacts(repositoryRoot, ['fastify', 'undici', 'better-sqlite3']);
-  const outputPath = path.join(benchDirectory, 'results', 'latest.json');
+  const summary = summarizeBench(runs, cases);
+  const targetChecks = evaluateTargets(summary);
+  const machine = benchMachineFacts(repositoryRoot);
   const totalFailed = runs.reduce((sum, run) => sum + run.failed, 0);
-  writeResultsFile(outputPath, {
-    kind: 'gateway-vs-direct',
-    machine: facts,
+  const results = {
+    kind: 'gateway-comparison',
+    machine,
     settings: {
       quick: settings.quick,
       durationMs: settings.durationMs,
       warmupMs: settings.warmupMs,
       rounds: settings.rounds,
       scenarios: settings.scenarios,
-      concurrencies: settings.concurrencies,
-      streamChunks: settings.streamChunks,
+      externalScenarios: settings.externalScenarios,
+      cases: cases.map(({ id, scenario, model, upstream, stream, chunks, paceMs, delayMs, largePrompt, concurrencies, targets }) => ({
+        id, scenario, model, upstream, stream, chunks, paceMs, delayMs, largePrompt: largePrompt === true, concurrencies, targets,
+      })),
       store: 'sqlite (embedded, temp dir)',
+      cpuSource: '/proc/<pid>/stat utime+stime of the target process tree',
     },
-    checks: { warnings, ledgerVerify, totalFailed },
-    gateway: { peakRssBytes: peakGatewayRssBytes },
+    checks: { warnings, ledgerVerify: ledger, totalFailed },
+    peakRssBytes,
     summary,
+    targets: targetChecks,
+    external,
     runs,
-  });
-  process.stdout.write(
-    `\nnproc ${facts.nproc} (${facts.cpuModel}), Node ${facts.node}, ${facts.date}; medians of ${settings.rounds} round(s), ` +
-      `${settings.durationMs / 1000} s each; gateway CPU from /proc (process tree); gateway peak RSS ` +
-      `${Math.round(peakGatewayRssBytes / 2 ** 20)} MiB; ledger verify: ${ledgerVerify === 'ok' ? 'ok' : 'FAILED'}\n\n` +
-      `${formatGatewayTables(summary)}\n\nwritten to ${path.relative(process.cwd(), outputPath)}\n`,
-  );
-  clearTimeout(budget);
-  cleanUpTemporaryDirectory();
+  };
+  const outputs = {
+    json: path.join(settings.outputDirectory, 'latest.json'),
+    svg: path.join(settings.outputDirectory, 'latest.svg'),
+    markdown: path.join(settings.outputDirectory, 'latest.md'),
+  };
+  writeResultsFile(outputs.json, results);
+  writeTextFile(outputs.svg, renderChart(results));
+  const report = formatReport(results);
+  writeTextFile(outputs.markdown, report);
+  process.stdout.write(`\n${report}\nwritten: ${Object.values(outputs).map((file) => path.relative(process.cwd(), file)).join(', ')}\n`);
   if (totalFailed > 0) {
-    process.stderr.write(`bench: ${totalFailed} request(s) failed during the load; see firstFailure in ${path.relative(process.cwd(), outputPath)}\n`);
+    log(`${totalFailed} request(s) failed during the load; see firstFailure in ${path.relative(process.cwd(), outputs.json)}`);
     process.exitCode = 1;
   }
 }
 
+function progressLine(run) {
+  const number = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+  return (
+    `round ${run.round + 1} ${run.caseId} c=${run.concurrency} ${run.target}: ${Math.round(run.requestsPerSecond)} req/s, ` +
+    `p50 ${number(run.p50Ms)} ms, p99 ${number(run.p99Ms)} ms, CPU ${number(run.cpuMicrosecondsPerRequest, 0)} us/req, ` +
+    `other load ${number(run.foreignCoreShare)} core${run.attempts > 1 ? ` (attempt ${run.attempts})` : ''}${run.failed ? `, ${run.failed} FAILED (${run.firstFailure})` : ''}`
+  );
+}
+
 function cleanUpTemporaryDirectory() {
   if (!temporaryDirectory) return;
-  if (keepTemporaryDirectory) {
-    process.stderr.write(`bench: kept ${temporaryDirectory}\n`);
-  } else {
-    removeBenchDirectory(temporaryDirectory);
-  }
+  if (keepTemporaryDirectory) log(`kept ${temporaryDirectory}`);
+  else removeBenchDirectory(temporaryDirectory);
   temporaryDirectory = undefined;
 }
 
 main().catch(async (error) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
   await stopAllChildren();
-  if (temporaryDirectory && !keepTemporaryDirectory) process.stderr.write(`bench: (use --keep-temp to keep the temp dir and the gateway log)\n`);
+  if (temporaryDirectory && !keepTemporaryDirectory) log('(use --keep-temp to keep the temp dir and the gateway logs)');
   cleanUpTemporaryDirectory();
   process.exit(1);
 });

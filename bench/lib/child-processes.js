@@ -54,27 +54,36 @@ export async function startBenchChild(scriptPath, options) {
   });
 
   let nextQueryId = 0;
+  /** Sends `{type, id}` over IPC and resolves with the child's answer of the same type and id. */
+  const query = (type) => {
+    const id = (nextQueryId += 1);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.off('message', onMessage);
+        reject(new Error(`${options.name}: no ${type} answer`));
+      }, 5_000);
+      const onMessage = (message) => {
+        if (message && message.type === type && message.id === id) {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(message);
+        }
+      };
+      child.on('message', onMessage);
+      child.send({ type, id });
+    });
+  };
   return {
     name: options.name,
     pid: child.pid,
     port,
     origin: `http://127.0.0.1:${port}`,
+    child,
     outputTail,
+    query,
     /** CPU time of the child as measured by itself (`process.cpuUsage()`), in microseconds. */
-    cpuUsage() {
-      const id = (nextQueryId += 1);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${options.name}: no cpu-usage answer`)), 5_000);
-        const onMessage = (message) => {
-          if (message && message.type === 'cpu-usage' && message.id === id) {
-            clearTimeout(timer);
-            child.off('message', onMessage);
-            resolve(message.usage);
-          }
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'cpu-usage', id });
-      });
+    async cpuUsage() {
+      return (await query('cpu-usage')).usage;
     },
     stop: () => stopChild(child),
   };

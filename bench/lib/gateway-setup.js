@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { benchModels } from './bench-scenarios.js';
 import { trackChild } from './child-processes.js';
 
 export const BENCH_MODEL = 'bench-model';
@@ -40,31 +41,46 @@ export function removeBenchDirectory(directory) {
 }
 
 /**
- * Writes the config of contract §2: one openai-compatible channel on the mock, one priced model.
+ * Writes the config of contract §2: an `openai-compatible` channel on the mock (`<mock>/v1`) and an
+ * `anthropic` channel on the same mock (the adapter appends `/v1/messages`), each serving every
+ * bench model of its wire format, every model priced, so that holds and metering run.
+ * @param {string} directory
+ * @param {string} mockOrigin
+ * @param {{ openai: string[], anthropic: string[] }} [models] default: every model of the bench scenarios
  * @returns {string} the config path
  */
-export function writeBenchConfig(directory, mockOrigin) {
+export function writeBenchConfig(directory, mockOrigin, models = benchModels()) {
   const configPath = path.join(directory, 'switchyard.yaml');
   // JSON strings are valid YAML scalars, so quoting is exact whatever the values hold.
   const quoted = JSON.stringify;
-  writeFileSync(
-    configPath,
-    [
-      'pricing:',
-      '  markup: 1',
-      'channels:',
-      '  - name: mock',
-      '    provider: openai-compatible',
-      `    base_url: ${quoted(`${mockOrigin}/v1`)}`,
+  const openAIModels = [...new Set([BENCH_MODEL, ...models.openai])];
+  const lines = [
+    'pricing:',
+    '  markup: 1',
+    'channels:',
+    '  - name: mock',
+    '    provider: openai-compatible',
+    `    base_url: ${quoted(`${mockOrigin}/v1`)}`,
+    '    api_key: bench-key',
+    `    models: [${openAIModels.map((model) => quoted(model)).join(', ')}]`,
+  ];
+  if (models.anthropic.length > 0) {
+    lines.push(
+      '  - name: mock-anthropic',
+      '    provider: anthropic',
+      `    base_url: ${quoted(mockOrigin)}`,
       '    api_key: bench-key',
-      `    models: [${BENCH_MODEL}]`,
-      'models:',
-      `  - id: ${BENCH_MODEL}`,
-      '    provider: openai-compatible',
-      '    pricing: { input: 1, output: 2 }',
-      '',
-    ].join('\n'),
-  );
+      `    models: [${models.anthropic.map((model) => quoted(model)).join(', ')}]`,
+    );
+  }
+  lines.push('models:');
+  for (const model of openAIModels) {
+    lines.push(`  - id: ${quoted(model)}`, '    provider: openai-compatible', '    pricing: { input: 1, output: 2 }');
+  }
+  for (const model of models.anthropic) {
+    lines.push(`  - id: ${quoted(model)}`, '    provider: anthropic', '    pricing: { input: 3, output: 15 }');
+  }
+  writeFileSync(configPath, `${lines.join('\n')}\n`);
   return configPath;
 }
 

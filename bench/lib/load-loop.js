@@ -8,7 +8,9 @@ import { Pool } from 'undici';
  * @property {string} path
  * @property {Record<string, string>} headers
  * @property {string} body
- * @property {boolean} [stream] read the answer as SSE and time its first `data:` event
+ * @property {boolean} [stream] read the answer as SSE and time its first token (first delta with content)
+ * @property {string} [endMarker] text the end of a complete stream contains (default `[DONE]`)
+ * @property {boolean} [recordGaps] streaming only: record the time between consecutive `data:` events
  */
 
 /**
@@ -18,7 +20,10 @@ import { Pool } from 'undici';
  * @property {string | undefined} firstFailure
  * @property {number} elapsedMs
  * @property {number[]} latenciesMs whole request, send to last byte
- * @property {number[]} firstEventMs streaming only: send to first `data:` event
+ * @property {number[]} firstEventMs streaming only: send to the first event carrying content (the first token)
+ * @property {number[]} gapsMs with `recordGaps`: time between consecutive `data:` events as they
+ *   reached the client (0 for events that arrived in the same read as the one before)
+ * @property {number} dataEvents with `recordGaps`: `data:` events received in complete streams
  */
 
 /**
@@ -59,6 +64,8 @@ export async function runLoad(options) {
 async function runWindow(pool, concurrency, durationMs, request) {
   const latenciesMs = [];
   const firstEventMs = [];
+  const gapsMs = [];
+  let dataEvents = 0;
   let completed = 0;
   let failed = 0;
   let firstFailure;
@@ -74,6 +81,10 @@ async function runWindow(pool, concurrency, durationMs, request) {
           completed += 1;
           latenciesMs.push(performance.now() - sent);
           if (outcome.firstEventAt !== undefined) firstEventMs.push(outcome.firstEventAt - sent);
+          if (outcome.gaps) {
+            for (const gap of outcome.gaps) gapsMs.push(gap);
+            dataEvents += outcome.gaps.length + 1;
+          }
         } else {
           failed += 1;
           firstFailure ??= outcome.reason;
@@ -87,7 +98,7 @@ async function runWindow(pool, concurrency, durationMs, request) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
-  return { completed, failed, firstFailure, elapsedMs: performance.now() - started, latenciesMs, firstEventMs };
+  return { completed, failed, firstFailure, elapsedMs: performance.now() - started, latenciesMs, firstEventMs, gapsMs, dataEvents };
 }
 
 async function sendPlain(pool, request) {
@@ -103,19 +114,41 @@ async function sendStreaming(pool, request, sent) {
     const text = await response.body.text();
     return { ok: false, reason: `HTTP ${response.statusCode}: ${text.slice(0, 300)}` };
   }
+  const endMarker = request.endMarker ?? '[DONE]';
+  const gaps = request.recordGaps ? [] : undefined;
+  let lastEventAt;
   let firstEventAt;
   let seen = '';
   let tail = '';
   for await (const chunk of response.body) {
     const text = chunk.toString('utf8');
+    if (gaps) {
+      const now = performance.now();
+      // The previous read's last characters catch a `data:` split across two reads.
+      const events = countOccurrences(tail.slice(-4) + text, 'data:');
+      for (let index = 0; index < events; index += 1) {
+        if (lastEventAt !== undefined) gaps.push(index === 0 ? now - lastEventAt : 0);
+        lastEventAt = now;
+      }
+    }
     if (firstEventAt === undefined) {
-      // `data:` can straddle two chunks; keep the few characters before this chunk.
+      // The first token, not the first event: an opening chunk that carries only the role is
+      // not what a user waits for. Keep the characters before this chunk, for a split match.
       seen = (seen + text).slice(-4096);
-      if (seen.includes('data:')) firstEventAt = performance.now();
+      if (FIRST_TOKEN.test(seen)) firstEventAt = performance.now();
     }
     tail = (tail + text).slice(-64);
   }
-  if (firstEventAt === undefined) return { ok: false, reason: `stream had no data event (${Math.round(performance.now() - sent)} ms)` };
-  if (!tail.includes('[DONE]')) return { ok: false, reason: `stream ended without [DONE]: ...${tail}` };
-  return { ok: true, firstEventAt };
+  if (firstEventAt === undefined) return { ok: false, reason: `stream had no content token (${Math.round(performance.now() - sent)} ms)` };
+  if (!tail.includes(endMarker)) return { ok: false, reason: `stream ended without ${endMarker}: ...${tail}` };
+  return { ok: true, firstEventAt, gaps };
+}
+
+/** A delta that carries text: OpenAI `"content":"…"` or Anthropic `"text":"…"`, not empty. */
+const FIRST_TOKEN = /"(?:content|text)":"[^"]/;
+
+function countOccurrences(text, part) {
+  let count = 0;
+  for (let index = text.indexOf(part); index !== -1; index = text.indexOf(part, index + part.length)) count += 1;
+  return count;
 }

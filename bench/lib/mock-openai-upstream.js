@@ -1,23 +1,27 @@
-// A deliberately cheap OpenAI-compatible upstream, so that the bench measures the process under
-// test and not the mock. Speaks Chat Completions JSON and its SSE stream (with the usage chunk
-// when `stream_options.include_usage` is set), with keep-alive.
+// A deliberately cheap upstream, so that the bench measures the process under test and not the
+// mock. Speaks OpenAI Chat Completions (`POST /v1/chat/completions`, JSON and SSE with the usage
+// chunk when `stream_options.include_usage` is set) and Anthropic Messages (`POST /v1/messages`,
+// JSON and SSE), with keep-alive. The model name selects delays and chunk counts
+// (see mock-model-behaviour.js). It counts the requests it holds open, so the bench can see how
+// many requests a proxy really keeps in flight upstream.
 import http from 'node:http';
-
-const ANSWER_WORDS = ['Hello', ' from', ' the', ' bench', ' mock', ' upstream', '.'];
+import { anthropicMessage, anthropicStreamEvents } from './mock-anthropic-frames.js';
+import { behaviourOfModel } from './mock-model-behaviour.js';
+import { openAICompletion, openAIStreamEvents } from './mock-openai-frames.js';
 
 /**
  * @typedef {object} MockUpstreamOptions
- * @property {number} [streamChunks] content chunks per streamed answer (default 20)
- * @property {number} [chunkIntervalMs] pause between streamed chunks; 0 yields to the event loop only
+ * @property {number} [streamChunks] content chunks of a streamed answer for models without a chunk suffix (default 20)
+ * @property {number} [chunkIntervalMs] pause between streamed events for such models; 0 yields to the event loop only
  */
 
 /**
  * @param {MockUpstreamOptions} [options]
- * @returns {http.Server}
+ * @returns {http.Server & { inFlight: { current: number, peak: number } }}
  */
 export function createMockOpenAIUpstream(options = {}) {
-  const streamChunks = options.streamChunks ?? 20;
-  const chunkIntervalMs = options.chunkIntervalMs ?? 0;
+  const defaults = { streamChunks: options.streamChunks ?? 20, chunkIntervalMs: options.chunkIntervalMs ?? 0 };
+  const inFlight = { current: 0, peak: 0 };
   let sequence = 0;
 
   const server = http.createServer((request, response) => {
@@ -25,10 +29,16 @@ export function createMockOpenAIUpstream(options = {}) {
       sendJson(response, 200, { object: 'list', data: [{ id: 'bench-model', object: 'model', created: 0, owned_by: 'bench' }] });
       return;
     }
-    if (request.method !== 'POST' || !request.url?.startsWith('/v1/chat/completions')) {
-      sendJson(response, 404, errorEnvelope('not found', 'invalid_request_error', 'not_found'));
+    const dialect = request.method !== 'POST' ? undefined : dialectOfPath(request.url ?? '');
+    if (!dialect) {
+      sendJson(response, 404, errorEnvelope('openai', 'not found'));
       return;
     }
+    inFlight.current += 1;
+    if (inFlight.current > inFlight.peak) inFlight.peak = inFlight.current;
+    response.once('close', () => {
+      inFlight.current -= 1;
+    });
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => {
@@ -36,120 +46,94 @@ export function createMockOpenAIUpstream(options = {}) {
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
-        sendJson(response, 400, errorEnvelope('malformed JSON body', 'invalid_request_error', 'invalid_json'));
+        sendJson(response, 400, errorEnvelope(dialect, 'malformed JSON body'));
         return;
       }
       if (body === null || typeof body !== 'object' || typeof body.model !== 'string') {
-        sendJson(response, 400, errorEnvelope('model is required', 'invalid_request_error', 'missing_model'));
+        sendJson(response, 400, errorEnvelope(dialect, 'model is required'));
         return;
       }
       sequence += 1;
-      const id = `chatcmpl-bench${sequence}`;
-      const promptTokens = estimatePromptTokens(body.messages);
-      if (body.stream === true) {
-        const includeUsage = body.stream_options?.include_usage === true;
-        streamAnswer(response, { id, model: body.model, promptTokens, includeUsage, streamChunks, chunkIntervalMs });
-      } else {
-        sendJson(response, 200, completion(id, body.model, promptTokens));
-      }
+      const behaviour = behaviourOfModel(body.model, defaults);
+      const answer = () => {
+        if (response.destroyed) return;
+        if (dialect === 'anthropic') answerAnthropic(response, body, `msg_bench${sequence}`, behaviour);
+        else answerOpenAI(response, body, `chatcmpl-bench${sequence}`, behaviour);
+      };
+      if (behaviour.delayMs > 0) setTimeout(answer, behaviour.delayMs);
+      else answer();
     });
   });
   // Longer than any client's idle timeout, so a reused socket is never closed under a request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  return server;
+  return Object.assign(server, { inFlight });
 }
 
-function completion(id, model, promptTokens) {
-  const completionTokens = ANSWER_WORDS.length;
-  return {
-    id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: ANSWER_WORDS.join(''), refusal: null },
-        logprobs: null,
-        finish_reason: 'stop',
-      },
-    ],
-    usage: usage(promptTokens, completionTokens),
-    system_fingerprint: null,
-  };
+function dialectOfPath(url) {
+  if (url.startsWith('/v1/chat/completions')) return 'openai';
+  if (url.startsWith('/v1/messages')) return 'anthropic';
+  return undefined;
 }
 
-function usage(promptTokens, completionTokens) {
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
-  };
-}
-
-function streamAnswer(response, { id, model, promptTokens, includeUsage, streamChunks, chunkIntervalMs }) {
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-  });
-  const created = Math.floor(Date.now() / 1000);
-  const chunk = (choices, usageValue) => {
-    const event = { id, object: 'chat.completion.chunk', created, model, choices };
-    // With include_usage every chunk carries `usage`: null until the final usage-only chunk.
-    if (includeUsage) event.usage = usageValue;
-    return `data: ${JSON.stringify(event)}\n\n`;
-  };
-  const events = [chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], null)];
-  for (let index = 0; index < streamChunks; index += 1) {
-    const word = ANSWER_WORDS[index % ANSWER_WORDS.length];
-    events.push(chunk([{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }], null));
+function answerOpenAI(response, body, id, behaviour) {
+  const promptTokens = estimatePromptTokens(body.messages, undefined);
+  if (body.stream !== true) {
+    sendJson(response, 200, openAICompletion(id, body.model, promptTokens));
+    return;
   }
-  events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], null));
-  if (includeUsage) events.push(chunk([], usage(promptTokens, streamChunks)));
-  events.push('data: [DONE]\n\n');
+  const includeUsage = body.stream_options?.include_usage === true;
+  writeEvents(response, openAIStreamEvents(id, body.model, promptTokens, behaviour.streamChunks, includeUsage), behaviour.chunkIntervalMs);
+}
 
+function answerAnthropic(response, body, id, behaviour) {
+  const inputTokens = estimatePromptTokens(body.messages, body.system);
+  if (body.stream !== true) {
+    sendJson(response, 200, anthropicMessage(id, body.model, inputTokens));
+    return;
+  }
+  writeEvents(response, anthropicStreamEvents(id, body.model, inputTokens, behaviour.streamChunks), behaviour.chunkIntervalMs);
+}
+
+/** Each event in its own write and its own event-loop turn, so the stream arrives as real chunks. */
+function writeEvents(response, events, chunkIntervalMs) {
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   let next = 0;
   let closed = false;
-  response.on('close', () => {
+  response.once('close', () => {
     closed = true;
   });
   const writeNext = () => {
     if (closed) return;
     response.write(events[next]);
     next += 1;
-    if (next === events.length) {
-      response.end();
-    } else if (chunkIntervalMs > 0) {
-      setTimeout(writeNext, chunkIntervalMs);
-    } else {
-      // Separate writes in separate turns, so the stream arrives as real chunks, not one burst.
-      setImmediate(writeNext);
-    }
+    if (next === events.length) response.end();
+    else if (chunkIntervalMs > 0) setTimeout(writeNext, chunkIntervalMs);
+    else setImmediate(writeNext);
   };
   writeNext();
 }
 
-function estimatePromptTokens(messages) {
-  if (!Array.isArray(messages)) return 1;
-  let characters = 0;
-  for (const message of messages) {
-    if (message && typeof message.content === 'string') characters += message.content.length;
+function estimatePromptTokens(messages, system) {
+  let characters = typeof system === 'string' ? system.length : 0;
+  const count = Array.isArray(messages) ? messages.length : 0;
+  for (let index = 0; index < count; index += 1) {
+    const content = messages[index]?.content;
+    if (typeof content === 'string') characters += content.length;
+    else if (Array.isArray(content)) {
+      for (const part of content) if (typeof part?.text === 'string') characters += part.text.length;
+    }
   }
-  return Math.max(1, Math.ceil(characters / 4)) + 3 * messages.length;
+  return Math.max(1, Math.ceil(characters / 4)) + 3 * count;
 }
 
-function errorEnvelope(message, type, code) {
-  return { error: { message, type, param: null, code } };
+function errorEnvelope(dialect, message) {
+  if (dialect === 'anthropic') return { type: 'error', error: { type: 'invalid_request_error', message } };
+  return { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request' } };
 }
 
 function sendJson(response, status, value) {
   const text = JSON.stringify(value);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }

@@ -35,10 +35,11 @@ export function procAvailable() {
 }
 
 /**
- * User + system CPU seconds of `pid` and all its live descendants.
+ * `pid` and all its live descendants, with their CPU ticks so far.
  * @param {number} pid
+ * @returns {{ pid: number, cpuTicks: number }[]}
  */
-export function processTreeCpuSeconds(pid) {
+function processTree(pid) {
   const own = readStat(pid);
   if (!own) throw new Error(`process ${pid} is gone`);
   const childrenOf = new Map();
@@ -50,23 +51,57 @@ export function processTreeCpuSeconds(pid) {
     list.push({ pid: Number(entry), cpuTicks: stat.cpuTicks });
     childrenOf.set(stat.parentPid, list);
   }
-  let ticks = own.cpuTicks;
+  const tree = [{ pid, cpuTicks: own.cpuTicks }];
   const pending = [pid];
   while (pending.length > 0) {
     const current = pending.pop();
     for (const child of childrenOf.get(current) ?? []) {
-      ticks += child.cpuTicks;
+      tree.push(child);
       pending.push(child.pid);
     }
   }
+  return tree;
+}
+
+/**
+ * User + system CPU seconds of `pid` and all its live descendants.
+ * @param {number} pid
+ */
+export function processTreeCpuSeconds(pid) {
+  let ticks = 0;
+  for (const member of processTree(pid)) ticks += member.cpuTicks;
   return ticks / ticksPerSecond();
+}
+
+/** Ids of `pid` and all its live descendants (e.g. a primary and its workers). */
+export function processTreePids(pid) {
+  return processTree(pid).map((member) => member.pid);
 }
 
 /** Resident set size in bytes, or NaN when unavailable. */
 export function residentBytes(pid) {
+  return statusKilobytes(pid, 'VmRSS') * 1024;
+}
+
+/** The kernel's high-water mark of the resident set size (VmHWM) in bytes, or NaN. */
+export function peakResidentBytes(pid) {
+  return statusKilobytes(pid, 'VmHWM') * 1024;
+}
+
+/** Sum over the process tree of each member's resident set (`VmRSS`) or its peak (`VmHWM`). */
+export function processTreeResidentBytes(pid, field = 'VmRSS') {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    const kilobytes = statusKilobytes(member.pid, field);
+    if (Number.isFinite(kilobytes)) total += kilobytes;
+  }
+  return total * 1024;
+}
+
+function statusKilobytes(pid, field) {
   try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : Number.NaN;
+    const match = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
   } catch {
     return Number.NaN;
   }

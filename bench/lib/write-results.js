@@ -7,8 +7,16 @@ import path from 'node:path';
  * @param {unknown} value
  */
 export function writeResultsFile(filePath, value) {
+  writeTextFile(filePath, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * @param {string} filePath
+ * @param {string} text
+ */
+export function writeTextFile(filePath, text) {
   mkdirSync(path.dirname(filePath), { recursive: true });
   const temporaryPath = `${filePath}.${process.pid}.tmp`;
-  writeFileSync(temporaryPath, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(temporaryPath, text);
   renameSync(temporaryPath, filePath);
 }

@@ -1,0 +1,56 @@
+// The floor of the gateway bench: the least a proxy of chat completions can do in Node. Bare
+// node:http, the JSON body parsed and serialised again, forwarded with undici.request; a JSON answer
+// is parsed and serialised back, a stream is piped through chunk by chunk as it arrives. No
+// authentication, routing, translation, metering or logging. Run as a bench child
+// (UPSTREAM_ORIGIN=http://127.0.0.1:9000, port reported over IPC) or by hand with --port.
+import http from 'node:http';
+import { request } from 'undici';
+import { announceReady, requestedPort, upstreamOrigin } from './lib/child-ready.js';
+
+const upstreamUrl = `${upstreamOrigin()}/v1/chat/completions`;
+const upstreamHeaders = { 'content-type': 'application/json', authorization: 'Bearer floor-bench-upstream-key' };
+
+const server = http.createServer((incoming, outgoing) => {
+  if (incoming.method !== 'POST' || incoming.url !== '/v1/chat/completions') {
+    sendJson(outgoing, 404, { error: { message: 'not found' } });
+    return;
+  }
+  const chunks = [];
+  incoming.on('data', (chunk) => chunks.push(chunk));
+  incoming.on('end', () => {
+    forward(Buffer.concat(chunks).toString('utf8'), outgoing).catch((error) => {
+      if (!outgoing.headersSent) sendJson(outgoing, 502, { error: { message: String(error) } });
+      else outgoing.destroy();
+    });
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(requestedPort(), '127.0.0.1', () => announceReady(server));
+
+async function forward(text, outgoing) {
+  const body = JSON.parse(text);
+  const abort = new AbortController();
+  outgoing.once('close', () => {
+    if (!outgoing.writableFinished) abort.abort();
+  });
+  const upstream = await request(upstreamUrl, {
+    method: 'POST',
+    headers: upstreamHeaders,
+    body: JSON.stringify(body),
+    signal: abort.signal,
+  });
+  const contentType = String(upstream.headers['content-type'] ?? '');
+  if (!contentType.startsWith('text/event-stream')) {
+    sendJson(outgoing, upstream.statusCode, await upstream.body.json());
+    return;
+  }
+  outgoing.writeHead(upstream.statusCode, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  for await (const chunk of upstream.body) outgoing.write(chunk);
+  outgoing.end();
+}
+
+function sendJson(outgoing, status, value) {
+  const text = JSON.stringify(value);
+  outgoing.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  outgoing.end(text);
+}

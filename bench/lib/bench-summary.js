@@ -1,0 +1,160 @@
+// Medians over rounds of every measured window, what each proxy adds over direct-to-mock (paired
+// within a round), the CPU cost of one forwarded chunk, and the workers comparison.
+import { median } from './stats.js';
+
+const MEDIAN_MEASURES = [
+  'requestsPerSecond',
+  'p50Ms',
+  'p99Ms',
+  'firstEventP50Ms',
+  'firstEventP99Ms',
+  'cpuMicrosecondsPerRequest',
+  'medianGapMs',
+  'shareGapsUnder2Ms',
+  'dataEventsPerStream',
+  'foreignCoreShare',
+];
+const MAXIMUM_MEASURES = ['rssBytes', 'processCount', 'upstreamInFlightPeak'];
+const ADDED_MEASURES = ['p50Ms', 'p99Ms', 'firstEventP50Ms', 'firstEventP99Ms'];
+/** Chunks count as held back when this much larger a share of them arrives bunched than direct. */
+const HELD_BACK_EXTRA_SHARE = 0.1;
+
+/**
+ * @param {Array<Record<string, any>>} runs one per (round, case, concurrency, target)
+ * @param {import('./bench-scenarios.js').BenchCase[]} cases
+ */
+export function summarizeBench(runs, cases) {
+  const rows = [];
+  for (const benchCase of cases) {
+    const concurrencies = [...new Set(runs.filter((run) => run.caseId === benchCase.id).map((run) => run.concurrency))];
+    for (const concurrency of concurrencies) {
+      const mine = runs.filter((run) => run.caseId === benchCase.id && run.concurrency === concurrency);
+      const targetNames = [...new Set(mine.map((run) => run.target))];
+      /** @type {Record<string, Record<string, any>>} */
+      const targets = {};
+      for (const name of targetNames) targets[name] = summarizeTarget(mine.filter((run) => run.target === name));
+      /** @type {Record<string, Record<string, number>>} */
+      const added = {};
+      for (const name of targetNames) {
+        if (name === 'direct' || !targets.direct) continue;
+        added[name] = {};
+        for (const measure of ADDED_MEASURES) added[name][measure] = pairedDifference(mine, name, 'direct', measure);
+      }
+      const row = { scenario: benchCase.scenario, caseId: benchCase.id, concurrency, targets, added };
+      if (benchCase.delayMs) row.theoreticalRequestsPerSecond = (concurrency * 1000) / benchCase.delayMs;
+      if (benchCase.paceMs) row.spread = spreadVerdicts(targets, benchCase.paceMs);
+      rows.push(row);
+    }
+  }
+  return {
+    rows,
+    perChunk: perChunkCosts(runs, cases),
+    workers: workersComparison(runs),
+  };
+}
+
+function summarizeTarget(targetRuns) {
+  /** @type {Record<string, any>} */
+  const summary = { rounds: targetRuns.length };
+  for (const measure of MEDIAN_MEASURES) summary[measure] = median(targetRuns.map((run) => run[measure]));
+  for (const measure of MAXIMUM_MEASURES) summary[measure] = maximum(targetRuns.map((run) => run[measure]));
+  const store = targetRuns.map((run) => run.storeQueriesPerRequest).filter(Boolean);
+  summary.storeQueriesPerRequest = store.length
+    ? Object.fromEntries(
+        ['total', 'request', 'background', 'settlementBatches'].map((key) => {
+          const values = store.map((value) => value[key]).filter((value) => value !== null);
+          return [key, values.length ? median(values) : null];
+        }),
+      )
+    : null;
+  summary.completed = targetRuns.reduce((sum, run) => sum + run.completed, 0);
+  summary.failed = targetRuns.reduce((sum, run) => sum + run.failed, 0);
+  return summary;
+}
+
+/** Median over rounds of (a − b) for one measure, each difference taken within a round. */
+function pairedDifference(runs, targetA, targetB, measure) {
+  const differences = [];
+  for (const run of runs.filter((candidate) => candidate.target === targetA)) {
+    const other = runs.find((candidate) => candidate.target === targetB && candidate.round === run.round);
+    if (other) differences.push(run[measure] - other[measure]);
+  }
+  return median(differences);
+}
+
+function spreadVerdicts(targets, paceMs) {
+  const directShare = targets.direct?.shareGapsUnder2Ms ?? 0;
+  /** @type {Record<string, { medianGapMs: number, shareGapsUnder2Ms: number, heldBack: boolean | null }>} */
+  const verdicts = {};
+  for (const [name, summary] of Object.entries(targets)) {
+    const measured = Number.isFinite(summary.medianGapMs) && Number.isFinite(summary.shareGapsUnder2Ms);
+    verdicts[name] = {
+      medianGapMs: summary.medianGapMs,
+      shareGapsUnder2Ms: summary.shareGapsUnder2Ms,
+      heldBack: measured
+        ? summary.medianGapMs < paceMs / 2 || summary.shareGapsUnder2Ms > (Number.isFinite(directShare) ? directShare : 0) + HELD_BACK_EXTRA_SHARE
+        : null,
+    };
+  }
+  return verdicts;
+}
+
+/**
+ * CPU per forwarded chunk: the same stream with many and with few chunks, at the same client
+ * count, in the same round; the slope (cpu_many − cpu_few) / (many − few) leaves out the per-request
+ * cost. Also the plain cpu_many / many.
+ */
+function perChunkCosts(runs, cases) {
+  const results = [];
+  const byScenario = new Map();
+  for (const benchCase of cases.filter((candidate) => candidate.stream && candidate.chunks && !candidate.paceMs)) {
+    const list = byScenario.get(benchCase.scenario) ?? [];
+    list.push(benchCase);
+    byScenario.set(benchCase.scenario, list);
+  }
+  for (const [scenario, streamCases] of byScenario) {
+    if (streamCases.length < 2) continue;
+    const [many, few] = [...streamCases].sort((a, b) => b.chunks - a.chunks);
+    const fewConcurrencies = new Set(runs.filter((run) => run.caseId === few.id).map((run) => run.concurrency));
+    const concurrency = Math.max(...runs.filter((run) => run.caseId === many.id && fewConcurrencies.has(run.concurrency)).map((run) => run.concurrency));
+    if (!Number.isFinite(concurrency)) continue;
+    const targets = {};
+    for (const target of many.targets) {
+      const slopes = [];
+      const plain = [];
+      for (const manyRun of runs.filter((run) => run.caseId === many.id && run.concurrency === concurrency && run.target === target)) {
+        plain.push(manyRun.cpuMicrosecondsPerRequest / many.chunks);
+        const fewRun = runs.find((run) => run.caseId === few.id && run.concurrency === concurrency && run.target === target && run.round === manyRun.round);
+        if (fewRun) slopes.push((manyRun.cpuMicrosecondsPerRequest - fewRun.cpuMicrosecondsPerRequest) / (many.chunks - few.chunks));
+      }
+      if (plain.length) targets[target] = { slopeMicroseconds: median(slopes), plainMicroseconds: median(plain) };
+    }
+    results.push({ scenario, manyChunks: many.chunks, fewChunks: few.chunks, concurrency, targets });
+  }
+  return results;
+}
+
+/** CPU per request of the whole process tree, one worker against two, paired per round. */
+function workersComparison(runs) {
+  const mine = runs.filter((run) => run.caseId === 'workers');
+  if (mine.length === 0) return null;
+  const ratios = [];
+  for (const run of mine.filter((candidate) => candidate.target === 'switchyard-workers-2')) {
+    const one = mine.find((candidate) => candidate.target === 'switchyard' && candidate.round === run.round);
+    if (one) ratios.push(run.cpuMicrosecondsPerRequest / one.cpuMicrosecondsPerRequest);
+  }
+  const of = (target) => {
+    const targetRuns = mine.filter((run) => run.target === target);
+    return {
+      cpuMicrosecondsPerRequest: median(targetRuns.map((run) => run.cpuMicrosecondsPerRequest)),
+      requestsPerSecond: median(targetRuns.map((run) => run.requestsPerSecond)),
+      processCount: maximum(targetRuns.map((run) => run.processCount)),
+    };
+  };
+  return { concurrency: mine[0].concurrency, oneWorker: of('switchyard'), twoWorkers: of('switchyard-workers-2'), cpuRatio: median(ratios) };
+}
+
+function maximum(values) {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? Math.max(...finite) : Number.NaN;
+}

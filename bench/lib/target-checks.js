@@ -1,0 +1,79 @@
+// The targets of the issue, each computed from this run's own numbers (ratios between targets
+// measured in the same rounds), with pass or fail; null when the run did not measure it.
+
+/**
+ * @typedef {object} TargetCheck
+ * @property {string} description
+ * @property {number} value
+ * @property {number} limit
+ * @property {string} unit
+ * @property {boolean | null} pass
+ * @property {string} [note]
+ */
+
+function rowOf(summary, caseId, which) {
+  const rows = summary.rows.filter((row) => row.caseId === caseId);
+  if (rows.length === 0) return undefined;
+  if (which === 'one') return rows.find((row) => row.concurrency === 1);
+  return rows.reduce((best, row) => (row.concurrency > best.concurrency ? row : best));
+}
+
+function clientsText(row, which) {
+  if (!row) return which === 'one' ? '1 client' : 'many clients';
+  return `${row.concurrency} client${row.concurrency === 1 ? '' : 's'}`;
+}
+
+function check(description, value, limit, unit, passes = (number) => number <= limit) {
+  const measured = typeof value === 'number' && Number.isFinite(value);
+  return { description, value: measured ? value : Number.NaN, limit, unit, pass: measured ? passes(value) : null, ...(measured ? {} : { note: 'not measured in this run' }) };
+}
+
+/**
+ * @param {ReturnType<typeof import('./bench-summary.js').summarizeBench>} summary
+ * @returns {TargetCheck[]}
+ */
+export function evaluateTargets(summary) {
+  const checks = [];
+  const cpu = (row, target) => row?.targets?.[target]?.cpuMicrosecondsPerRequest;
+  for (const which of ['many', 'one']) {
+    const row = rowOf(summary, 'chat', which);
+    const clients = clientsText(row, which);
+    checks.push(check(`chat CPU/request, Switchyard / floor proxy (${clients})`, cpu(row, 'switchyard') / cpu(row, 'floor'), 1.5, 'x'));
+    checks.push(check(`chat CPU/request, Switchyard / Portkey (${clients})`, cpu(row, 'switchyard') / cpu(row, 'portkey'), 1 / 6, 'x'));
+  }
+  const chatOne = rowOf(summary, 'chat', 'one');
+  checks.push(check('chat added latency p50 at 1 client', chatOne?.added?.switchyard?.p50Ms, 0.3, 'ms'));
+  checks.push(check('chat added latency p99 at 1 client', chatOne?.added?.switchyard?.p99Ms, 1, 'ms'));
+  const slope = (scenario) => summary.perChunk.find((entry) => entry.scenario === scenario)?.targets?.switchyard?.slopeMicroseconds;
+  checks.push(check('streaming passthrough CPU per forwarded chunk', slope('stream'), 15, 'us'));
+  checks.push(check('streaming translated CPU per forwarded chunk', slope('stream-translated'), 40, 'us'));
+  for (const caseId of ['stream-64', 'paced-20']) {
+    const row = rowOf(summary, caseId, 'one');
+    checks.push(check(`added time to first token, ${caseId} at 1 client (p50)`, row?.added?.switchyard?.firstEventP50Ms, 1, 'ms'));
+  }
+  for (const which of ['one', 'many']) {
+    const row = rowOf(summary, 'paced-20', which);
+    if (which === 'many' && row?.concurrency === 1) continue;
+    const verdict = row?.spread?.switchyard;
+    const result = check(
+      `paced chunks not held back (${clientsText(row, which)}): share of gaps < 2 ms`,
+      verdict?.shareGapsUnder2Ms,
+      Number.NaN,
+      'share',
+      () => verdict?.heldBack === false,
+    );
+    if (verdict) result.note = `median gap ${verdict.medianGapMs.toFixed(1)} ms; direct share ${row.spread.direct?.shareGapsUnder2Ms?.toFixed(2) ?? 'n/a'}`;
+    checks.push(result);
+  }
+  const workers = summary.workers;
+  const workersCheck = check(
+    'SWITCHYARD_WORKERS=2 CPU/request (process tree) / one worker, within 10%',
+    workers?.cpuRatio,
+    1.1,
+    'x',
+    (ratio) => Math.abs(ratio - 1) <= 0.1,
+  );
+  if (workers) workersCheck.note = `processes in the tree: ${workers.oneWorker.processCount} and ${workers.twoWorkers.processCount}`;
+  checks.push(workersCheck);
+  return checks;
+}
