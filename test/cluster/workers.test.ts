@@ -103,7 +103,8 @@ describe.skipIf(!built)('SWITCHYARD_WORKERS=2', () => {
     );
     expect(counts.get(200)).toBe(50);
     expect(counts.get(402)).toBe(150);
-    expect(byWorker.size).toBe(2);
+    // Both workers took requests; which one served the 50 depends on timing (one may lease it all).
+    expect(new Set(answers.map((answer) => workerIndex(answer.worker))).size).toBe(2);
     expect(spent).toBe(credit);
     expect(account.balance).toBe(0n);
     expect(generations).toHaveLength(200);
