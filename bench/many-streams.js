@@ -28,11 +28,11 @@ import {
 } from './lib/gateway-setup.js';
 import { machineFacts } from './lib/machine-facts.js';
 import { openManyStreams } from './lib/many-streams-client.js';
-import { startGatewayWatch } from './lib/many-streams-gateway-watch.js';
-import { startIpcChild } from './lib/many-streams-ipc-child.js';
+import { startGatewayWatch } from './lib/gateway-watch.js';
+import { startIpcChild } from './lib/ipc-child.js';
 import { listenCounterGrowth, readListenCounters } from './lib/many-streams-listen-overflows.js';
-import { startOtherLoadWindow } from './lib/many-streams-other-load.js';
-import { metricValue, scrapeMetrics } from './lib/many-streams-prometheus.js';
+import { startOtherLoadWindow } from './lib/other-load-window.js';
+import { metricValue, scrapeMetrics } from './lib/prometheus-text.js';
 import { formatManyStreamsTable, summarizeRun, TARGETS } from './lib/many-streams-report.js';
 import { processTreeCpuSeconds, residentBytes } from './lib/process-cpu.js';
 import { median } from './lib/stats.js';

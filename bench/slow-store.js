@@ -29,9 +29,9 @@ import {
   startGateway,
 } from './lib/gateway-setup.js';
 import { machineFacts } from './lib/machine-facts.js';
-import { startGatewayWatch } from './lib/many-streams-gateway-watch.js';
-import { startIpcChild } from './lib/many-streams-ipc-child.js';
-import { startOtherLoadWindow } from './lib/many-streams-other-load.js';
+import { startGatewayWatch } from './lib/gateway-watch.js';
+import { startIpcChild } from './lib/ipc-child.js';
+import { startOtherLoadWindow } from './lib/other-load-window.js';
 import { residentBytes } from './lib/process-cpu.js';
 import { countRecorded, createBenchDatabase, dropBenchDatabase, dropBenchDatabaseNow } from './lib/slow-store-database.js';
 import { startContinuousLoad } from './lib/slow-store-load.js';

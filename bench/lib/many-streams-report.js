@@ -28,7 +28,7 @@ function failureReasons(outcomes, limit = 5) {
  * @param {{ streams: number, outcomes: import('./many-streams-client.js').StreamOutcome[],
  *   idleRssBytes: number, idleLoopDelayP99Ms: number | null,
  *   rssSamples: Array<{ atMs: number, rssBytes: number, open: number }>,
- *   scrapes: Array<ReturnType<typeof import('./many-streams-gateway-watch.js').readWatchedMetrics> & { atMs: number }>,
+ *   scrapes: Array<ReturnType<typeof import('./gateway-watch.js').readWatchedMetrics> & { atMs: number }>,
  *   scrapeErrors: unknown[], holdWindow: { fromMs: number, toMs: number }, streamsEndedAtMs: number,
  *   gatewayCpuSeconds: number, wallSeconds: number, mock: unknown }} run
  */

@@ -2,7 +2,7 @@
 // and states the verdicts: memory bounded while the store is stalled, requests answered meanwhile,
 // every answered request recorded once the store is back.
 import { formatTable } from './format-table.js';
-import { slope } from './many-streams-gateway-watch.js';
+import { slope } from './gateway-watch.js';
 import { median, summarizeSamples } from './stats.js';
 
 const MIB = 2 ** 20;

@@ -4,7 +4,7 @@
 // Used by the many-streams and slow-store benches.
 import { performance } from 'node:perf_hooks';
 import { residentBytes } from './process-cpu.js';
-import { metricValue, scrapeMetrics } from './many-streams-prometheus.js';
+import { metricValue, scrapeMetrics } from './prometheus-text.js';
 
 /** The gauges and counters the benches report, when the build exposes them (else null). */
 export function readWatchedMetrics(samples) {
