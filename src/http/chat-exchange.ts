@@ -64,7 +64,11 @@ export async function streamChat(options: {
     // gets its own HTTP status and the headers can say who answered.
     session = await opening;
     reply.hijack();
-    writer.open({ 'x-request-id': request.generationId, 'x-switchyard-attempts': String(session.attempts), 'x-switchyard-model': session.model, ...options.headers });
+    // The first events are already read: the headers go out with them.
+    writer.open(
+      { 'x-request-id': request.generationId, 'x-switchyard-attempts': String(session.attempts), 'x-switchyard-model': session.model, ...options.headers },
+      { flush: false },
+    );
     writer.keepAlive(keepAliveMs);
     await writer.write(encoder.begin?.() ?? '');
   } else {

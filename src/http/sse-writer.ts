@@ -24,7 +24,12 @@ export class SseWriter {
     });
   }
 
-  open(headers: Record<string, string>): void {
+  /**
+   * Writes the headers. With `flush`, they leave at once, so the client learns the stream is
+   * open before anything else comes; without, they leave with the first events (one packet, and
+   * one wake-up of the client, fewer), for a caller that has those events in hand already.
+   */
+  open(headers: Record<string, string>, options: { flush?: boolean } = {}): void {
     this.response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -32,8 +37,7 @@ export class SseWriter {
       'x-accel-buffering': 'no',
       ...headers,
     });
-    // Send the headers now: the client learns the stream is open before the first token.
-    this.response.flushHeaders();
+    if (options.flush !== false) this.response.flushHeaders();
   }
 
   /**
