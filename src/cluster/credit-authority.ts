@@ -19,6 +19,7 @@
  */
 import { spendingInPeriod, type CreditClaim } from '../credit/credit-reservations.js';
 import { budgetRefusal, creditRefusal } from '../credit/insufficient-credit.js';
+import { PeriodicRefresh } from '../credit/periodic-refresh.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { budgetLeaseKey, type StoredChange } from './credit-messages.js';
 
@@ -82,28 +83,26 @@ export class CreditAuthority {
   /** Workers taken out; a lease of theirs still waiting for a snapshot must not land. */
   private readonly forgotten = new Set<string>();
   private readonly takingBack = new Map<string, Promise<void>>();
-  private readonly refreshIntervalMs: number;
   private readonly idleAfterMs: number;
   private readonly now: () => number;
-  private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<void> | null = null;
+  private readonly refresher: PeriodicRefresh;
 
   constructor(private readonly options: CreditAuthorityOptions) {
-    this.refreshIntervalMs = options.refreshIntervalMs ?? 500;
     this.idleAfterMs = options.idleAfterMs ?? 300_000;
     this.now = options.now ?? Date.now;
+    this.refresher = new PeriodicRefresh({
+      run: () => options.whenIdle(() => this.readSnapshots()),
+      intervalMs: options.refreshIntervalMs ?? 500,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.refresh().catch((error: unknown) => this.options.onError?.(error)), this.refreshIntervalMs);
-    this.timer.unref();
+    this.refresher.start();
   }
 
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.refreshing?.catch(() => undefined);
+  close(): Promise<void> {
+    return this.refresher.close();
   }
 
   /**
@@ -210,10 +209,7 @@ export class CreditAuthority {
 
   /** Re-reads the snapshots of everything in use, between store batches. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.options.whenIdle(() => this.readSnapshots()).finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+    return this.refresher.refresh();
   }
 
   /**

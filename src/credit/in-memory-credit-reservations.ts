@@ -14,6 +14,7 @@
 import { isOpenedHold, type LedgerRecord, type LedgerStore } from '../store/ledger-store.js';
 import { spendingInPeriod, type CreditClaim, type CreditReservations } from './credit-reservations.js';
 import { budgetRefusal, creditRefusal } from './insufficient-credit.js';
+import { PeriodicRefresh } from './periodic-refresh.js';
 
 export interface InMemoryReservationsOptions {
   store: Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
@@ -44,28 +45,26 @@ interface BudgetUsage {
 export class InMemoryCreditReservations implements CreditReservations {
   private readonly accounts = new Map<string, AccountCredit>();
   private readonly budgets = new Map<string, BudgetUsage>();
-  private readonly refreshIntervalMs: number;
   private readonly idleAfterMs: number;
   private readonly now: () => number;
-  private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<void> | null = null;
+  private readonly refresher: PeriodicRefresh;
 
   constructor(private readonly options: InMemoryReservationsOptions) {
-    this.refreshIntervalMs = options.refreshIntervalMs ?? 500;
     this.idleAfterMs = options.idleAfterMs ?? 300_000;
     this.now = options.now ?? Date.now;
+    this.refresher = new PeriodicRefresh({
+      run: () => options.whenIdle(() => this.readSnapshots()),
+      intervalMs: options.refreshIntervalMs ?? 500,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.refresh().catch((error: unknown) => this.options.onError?.(error)), this.refreshIntervalMs);
-    this.timer.unref();
+    this.refresher.start();
   }
 
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.refreshing?.catch(() => undefined);
+  close(): Promise<void> {
+    return this.refresher.close();
   }
 
   async reserve(claim: CreditClaim): Promise<void> {
@@ -132,24 +131,21 @@ export class InMemoryCreditReservations implements CreditReservations {
 
   /** Re-reads the snapshots of everything in use; runs between store batches. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.options
-      .whenIdle(async () => {
-        this.dropIdle();
-        const accountIds = [...this.accounts.keys()];
-        const budgets = [...this.budgets.values()];
-        if (accountIds.length === 0 && budgets.length === 0) return;
-        const balances = await this.options.store.readBalances(accountIds);
-        const spending = await this.options.store.readKeySpending([...new Set(budgets.map((usage) => usage.keyId))]);
-        for (const [accountId, balance] of balances) {
-          const account = this.accounts.get(accountId);
-          if (account) account.stored = balance;
-        }
-        for (const usage of budgets) usage.stored = spendingInPeriod(spending.get(usage.keyId), usage.periodStart);
-      })
-      .finally(() => {
-        this.refreshing = null;
-      });
-    return this.refreshing;
+    return this.refresher.refresh();
+  }
+
+  private async readSnapshots(): Promise<void> {
+    this.dropIdle();
+    const accountIds = [...this.accounts.keys()];
+    const budgets = [...this.budgets.values()];
+    if (accountIds.length === 0 && budgets.length === 0) return;
+    const balances = await this.options.store.readBalances(accountIds);
+    const spending = await this.options.store.readKeySpending([...new Set(budgets.map((usage) => usage.keyId))]);
+    for (const [accountId, balance] of balances) {
+      const account = this.accounts.get(accountId);
+      if (account) account.stored = balance;
+    }
+    for (const usage of budgets) usage.stored = spendingInPeriod(spending.get(usage.keyId), usage.periodStart);
   }
 
   private loadAccount(accountId: string): Promise<void> {
