@@ -17,15 +17,27 @@ export function streamCutError(): GatewayError {
 
 /**
  * The canonical events of an opened stream whose `data:` lines are JSON objects ending with a
- * completion event of their own (Anthropic Messages, OpenAI Responses). Never throws: a failure
+ * completion event of their own (Anthropic Messages, OpenAI Responses) or with a data line of
+ * its own (`endMarker`: Chat Completions' `[DONE]`). Lines that are not JSON objects are
+ * skipped. Never throws: a failure
  * becomes one final `error` event, after the usage known so far. When the caller aborts, the
  * iterator ends quietly; when the consumer stops early, the upstream body is destroyed.
  */
-export async function* readJsonEventStream<Wire>(opened: OpenedUpstreamResponse, parser: JsonStreamEventParser<Wire>): AsyncGenerator<StreamEvent> {
+export async function* readJsonEventStream<Wire>(
+  opened: OpenedUpstreamResponse,
+  parser: JsonStreamEventParser<Wire>,
+  options: { endMarker?: string } = {},
+): AsyncGenerator<StreamEvent> {
   const chunks: AsyncIterator<Uint8Array> = opened.body[Symbol.asyncIterator]();
+  let sawEndMarker = false;
   try {
     for await (const batch of readServerSentEventBatches(chunks)) {
       for (const message of batch) {
+        if (options.endMarker !== undefined && message.data.trim() === options.endMarker) {
+          sawEndMarker = true;
+          yield* parser.end();
+          return;
+        }
         let event: Wire;
         try {
           event = JSON.parse(message.data) as Wire;
@@ -56,7 +68,7 @@ export async function* readJsonEventStream<Wire>(opened: OpenedUpstreamResponse,
   } finally {
     opened.dispose();
     // Draining what little follows the last event lets the connection go back to the pool.
-    if (parser.isComplete) drainInBackground(chunks, 64 * 1024, () => opened.body.destroy());
+    if (parser.isComplete || sawEndMarker) drainInBackground(chunks, 64 * 1024, () => opened.body.destroy());
     else if (!opened.body.destroyed) opened.body.destroy();
   }
 }
