@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readServerSentEvents } from '../../src/providers/http/read-server-sent-events.js';
+import { readServerSentEventBatches } from '../../src/providers/http/read-server-sent-events.js';
 
 async function* inPieces(text: string, size: number): AsyncGenerator<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
@@ -8,11 +8,11 @@ async function* inPieces(text: string, size: number): AsyncGenerator<Uint8Array>
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<string[]> {
   const data: string[] = [];
-  for await (const event of readServerSentEvents(source[Symbol.asyncIterator]())) data.push(event.data);
+  for await (const batch of readServerSentEventBatches(source[Symbol.asyncIterator]())) for (const event of batch) data.push(event.data);
   return data;
 }
 
-describe('readServerSentEvents', () => {
+describe('readServerSentEventBatches', () => {
   const stream = ': keep-alive comment\n\ndata: {"a":"héllo 😀"}\n\ndata: line one\ndata: line two\n\r\ndata: [DONE]\n\n';
 
   it.each([1, 2, 3, 7, 1000])('gives the same events when bytes arrive %i at a time', async (size) => {

@@ -32,11 +32,6 @@ export async function* readServerSentEventBatches(chunks: AsyncIterator<Uint8Arr
   if (pending.length > 0) yield pending;
 }
 
-/** The same events one at a time. */
-export async function* readServerSentEvents(chunks: AsyncIterator<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  for await (const batch of readServerSentEventBatches(chunks)) yield* batch;
-}
-
 /**
  * Reads what is left of a body in the background, up to a limit, so that the connection returns
  * to the pool instead of being closed. Past the limit, `onTooLong` (closing the body) is called.
