@@ -131,6 +131,8 @@ export class SettlementWriter {
     if (this.closed) throw new Error('settlement writer is closed');
     if (!this.journalPrepared) this.prepareJournal();
     while (this.hasWork()) await this.exclusive(() => this.settleOneBatch());
+    // Earlier runs' segments are gone before anything new is accepted.
+    await this.journal.removalsFinished();
     this.started = true;
     this.timer = setInterval(() => this.runInBackground(), this.flushIntervalMs);
     this.timer.unref();
