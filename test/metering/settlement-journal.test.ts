@@ -126,7 +126,7 @@ describe('SettlementJournal', () => {
     journal.close();
   });
 
-  it('rotates by size and on demand, and deletes only rotated segments', () => {
+  it('rotates by size and on demand, and deletes only rotated segments', async () => {
     const directory = freshDirectory();
     const lineBytes = Buffer.byteLength(encodeSettlementLine(makeSettlement('gen-00')));
     const journal = new SettlementJournal({ directory, maxSegmentBytes: lineBytes * 2 });
@@ -141,6 +141,8 @@ describe('SettlementJournal', () => {
     expect(journal.segments()).toEqual([2, 3]);
     expect(journal.segmentAfter(1)).toBe(2);
     journal.close();
+    // Removal runs off the event loop; a later run sees it done.
+    await journal.removalsFinished();
     expect(new SettlementJournal({ directory }).replay().map(generationIdOf)).toEqual([
       'gen-02',
       'gen-03',
