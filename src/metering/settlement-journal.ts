@@ -52,6 +52,8 @@ export interface JournalPosition {
 export interface SegmentRead {
   /** Holds and settlements, in the order they were appended. */
   records: LedgerRecord[];
+  /** The line each record was decoded from (same index), without its "\n". */
+  lines: string[];
   /** Byte offset just after the last line consumed; pass it to the next read. */
   nextOffset: number;
   /** True when the end of the segment was reached. */
@@ -132,9 +134,19 @@ export class SettlementJournal {
 
   /** Writes one record; when this returns, the line is in the OS and survives `kill -9`. */
   append(record: LedgerRecord): JournalPosition {
+    return this.appendLine(encodeSettlementLine(record));
+  }
+
+  /**
+   * Writes one record already encoded by `encodeSettlementLine` (its "\n" included), for a caller
+   * that keeps the line; otherwise the same as `append`.
+   */
+  appendLine(line: string): JournalPosition {
     if (this.closed) throw new Error('settlement journal is closed');
+    // Without its newline, the next line would be glued to this one and both lost on reading.
+    if (!line.endsWith('\n')) throw new Error('a settlement journal line must end with a newline');
     this.open();
-    const bytes = Buffer.from(encodeSettlementLine(record), 'utf8');
+    const bytes = Buffer.from(line, 'utf8');
     if (this.activeDescriptor !== null && this.activeBytes > 0 && this.activeBytes + bytes.length > this.maxSegmentBytes) {
       this.rotate();
     }
@@ -203,7 +215,7 @@ export class SettlementJournal {
    * its newline is decoded when it is whole and skipped when torn.
    */
   readSegment(segment: number, offset: number, maxRecords: number): SegmentRead {
-    const result: SegmentRead = { records: [], nextOffset: offset, complete: false, skippedLines: 0 };
+    const result: SegmentRead = { records: [], lines: [], nextOffset: offset, complete: false, skippedLines: 0 };
     let descriptor: number;
     try {
       descriptor = fs.openSync(this.segmentPath(segment), 'r');
@@ -324,8 +336,10 @@ export class SettlementJournal {
 
   private consumeLine(line: Buffer, result: SegmentRead): void {
     if (line.length === 0) return;
+    const text = line.toString('utf8');
     try {
-      result.records.push(decodeSettlementLine(line.toString('utf8')));
+      result.records.push(decodeSettlementLine(text));
+      result.lines.push(text);
     } catch {
       result.skippedLines += 1;
     }

@@ -12,10 +12,15 @@
 import type { Settlement } from '../store/store.js';
 import { isOpenedHold, type HoldRecord, type LedgerRecord, type LedgerSettlement } from '../store/ledger-store.js';
 import type { JournalPosition, SettlementJournal } from './settlement-journal.js';
+import { encodeSettlementLine } from './settlement-line.js';
 
 /** Where batches go: `Store.settle`, which also takes the journal's hold records. */
 export interface LedgerWriteTarget {
-  settle(batch: LedgerRecord[]): Promise<number>;
+  /**
+   * `encodedLines[i]` is `batch[i]` as its journal line (undefined where there is none), for a
+   * target that moves the batch more cheaply as text; a target may ignore them.
+   */
+  settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
 }
 
 export interface SettlementWriterOptions {
@@ -54,6 +59,8 @@ export interface SettlementWriterMetrics {
 
 interface QueuedRecord {
   record: LedgerRecord;
+  /** The record's journal line; undefined when it could not be encoded. */
+  line: string | undefined;
   /** Journal segment holding it; null when the journal append failed. */
   segment: number | null;
   /** Recorded by this process (false: read back from a segment left by an earlier run). */
@@ -151,8 +158,10 @@ export class SettlementWriter {
   private append(record: LedgerRecord): void {
     if (!this.started || this.closed) throw new Error('settlement writer is not running');
     let position: JournalPosition | null = null;
+    let line: string | undefined;
     try {
-      position = this.journal.append(record);
+      line = encodeSettlementLine(record);
+      position = this.journal.appendLine(line);
     } catch (error) {
       // Disk full or failing: the charge must still reach the store, so memory keeps the only
       // copy (even past maxQueued); it is lost only if the process dies before the flush.
@@ -162,11 +171,11 @@ export class SettlementWriter {
     this.addPending(record, 1n);
     this.recordedLive += 1;
     if (position === null) {
-      this.queue.push({ record, segment: null, live: true });
+      this.queue.push({ record, line, segment: null, live: true });
     } else {
       this.stateOf(position.segment).outstanding += 1;
       if (this.backlog === null && this.queueLength < this.maxQueued) {
-        this.queue.push({ record, segment: position.segment, live: true });
+        this.queue.push({ record, line, segment: position.segment, live: true });
       } else {
         // Everything after the first journal-only settlement stays in the journal too, so that
         // reading back in order eventually catches up with the writing end.
@@ -319,8 +328,8 @@ export class SettlementWriter {
       const state = this.stateOf(cursor.segment);
       const read = this.journal.readSegment(cursor.segment, cursor.offset, this.maxQueued - this.queueLength);
       this.skippedJournalLines += read.skippedLines;
-      for (const record of read.records) {
-        this.queue.push({ record, segment: cursor.segment, live: !state.countedOnRead });
+      for (const [index, record] of read.records.entries()) {
+        this.queue.push({ record, line: read.lines[index], segment: cursor.segment, live: !state.countedOnRead });
         if (state.countedOnRead) {
           state.outstanding += 1;
           this.addPending(record, 1n);
@@ -356,7 +365,7 @@ export class SettlementWriter {
     if (this.journal.currentSegmentRecords > 0) this.journal.rotate();
     this.storeCalls += 1;
     try {
-      await this.store.settle(batch.map((item) => item.record));
+      await this.store.settle(batch.map((item) => item.record), batch.map((item) => item.line));
     } catch (error) {
       this.failedFlushes += 1;
       this.consecutiveFailures += 1;

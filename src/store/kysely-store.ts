@@ -216,10 +216,11 @@ export class KyselyStore implements Store {
   /**
    * Settles finished requests (and, from the settlement journal, the holds taken before them):
    * see `LedgerStore.settle`. A plain `Settlement` is a `LedgerRecord` without hold or attempts.
+   * `encodedLines` only serve the batch writer (the SQLite settlement thread).
    */
-  async settle(batch: LedgerRecord[]): Promise<number> {
+  async settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number> {
     if (this.#batchWriter === undefined) this.#batchWriter = this.#openBatchWriter?.() ?? null;
-    return this.#batchWriter ? this.#batchWriter.settle(batch) : this.ledger.settle(batch);
+    return this.#batchWriter ? this.#batchWriter.settle(batch, encodedLines) : this.ledger.settle(batch);
   }
 
   async findGeneration(id: string): Promise<GenerationRecord | null> {

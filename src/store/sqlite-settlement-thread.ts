@@ -4,6 +4,11 @@
  * `synchronous = FULL`, a flush to disk) stop the event loop for milliseconds, which every
  * request in flight then waits out. WAL lets the two connections work side by side; the worker
  * runs the same `KyselyLedgerStore.settle`, so both engines keep one implementation.
+ *
+ * A batch crosses as the settlement journal's lines when it has them all: `postMessage` clones
+ * strings with a copy, where cloning the record objects field by field held the event loop for
+ * milliseconds per batch. The thread decodes them; a batch with a line it cannot decode is sent
+ * again as objects, so that one bad line never holds up settling.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,19 +17,37 @@ import type { LedgerRecord } from './ledger-store.js';
 
 /** Where the batches go instead of the main thread's connection. */
 export interface LedgerBatchWriter {
-  settle(batch: LedgerRecord[]): Promise<number>;
+  /** `encodedLines`: the records as `encodeSettlementLine` wrote them, index for index, where known. */
+  settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
   close(): Promise<void>;
 }
 
-export type SettlementThreadRequest = { id: number; batch: LedgerRecord[] };
-export type SettlementThreadReply = { id: number; stored: number } | { id: number; error: { message: string; name: string } };
+export type SettlementThreadRequest = { id: number; batch: LedgerRecord[] } | { id: number; lines: readonly string[] };
+export type SettlementThreadReply =
+  | { id: number; stored: number }
+  | { id: number; error: { message: string; name: string } }
+  /** Nothing was stored: a line did not decode; the batch is wanted as objects. */
+  | { id: number; undecodableLines: true };
+
+interface WaitingBatch {
+  resolve: (stored: number) => void;
+  reject: (error: Error) => void;
+  /** Kept until answered, for sending again as objects. */
+  batch: LedgerRecord[];
+}
 
 const workerScript = new URL('./sqlite-settlement-thread-worker.js', import.meta.url);
 let threadsStarted = 0;
+let batchesPostedAsLines = 0;
 
 /** How many settlement threads this process started (for tests and diagnostics). */
 export function settlementThreadsStarted(): number {
   return threadsStarted;
+}
+
+/** How many batches went to a settlement thread as journal lines rather than objects (same use). */
+export function settlementBatchesPostedAsLines(): number {
+  return batchesPostedAsLines;
 }
 
 /**
@@ -39,7 +62,7 @@ export function startSqliteSettlementThread(filename: string): LedgerBatchWriter
 
 class SqliteSettlementThread implements LedgerBatchWriter {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (stored: number) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, WaitingBatch>();
   private nextId = 1;
   private failure: Error | null = null;
 
@@ -53,13 +76,16 @@ class SqliteSettlementThread implements LedgerBatchWriter {
     this.worker.on('exit', (code) => this.failAll(new Error(`the SQLite settlement thread exited (code ${code})`)));
   }
 
-  settle(batch: LedgerRecord[]): Promise<number> {
+  settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    const lines = everyLine(batch, encodedLines);
+    const request: SettlementThreadRequest = lines ? { id, lines } : { id, batch };
     return new Promise<number>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { resolve, reject, batch });
       this.worker.ref();
-      this.worker.postMessage({ id, batch } satisfies SettlementThreadRequest);
+      this.worker.postMessage(request);
+      if (lines) batchesPostedAsLines += 1;
     });
   }
 
@@ -71,6 +97,10 @@ class SqliteSettlementThread implements LedgerBatchWriter {
   private answer(reply: SettlementThreadReply): void {
     const waiter = this.waiting.get(reply.id);
     if (!waiter) return;
+    if ('undecodableLines' in reply) {
+      this.worker.postMessage({ id: reply.id, batch: waiter.batch } satisfies SettlementThreadRequest);
+      return;
+    }
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker.unref();
     if ('error' in reply) {
@@ -87,4 +117,11 @@ class SqliteSettlementThread implements LedgerBatchWriter {
     for (const waiter of this.waiting.values()) waiter.reject(error);
     this.waiting.clear();
   }
+}
+
+/** The lines when there is one for every record of the batch, else null (the batch goes as objects). */
+function everyLine(batch: readonly LedgerRecord[], encodedLines: readonly (string | undefined)[] | undefined): readonly string[] | null {
+  if (encodedLines === undefined || encodedLines.length !== batch.length) return null;
+  for (const line of encodedLines) if (line === undefined) return null;
+  return encodedLines as readonly string[];
 }

@@ -158,9 +158,11 @@ export interface Store {
    * Records finished requests in one transaction: each generation row, its charge ledger entry
    * (idempotency key `charge:<generation id>`), the balance and the key's `spent`. A settlement
    * whose generation is already stored is skipped whole, so replaying a batch is harmless.
-   * Returns how many were new.
+   * Returns how many were new. `encodedLines[i]`, when given, is `batch[i]` as its settlement
+   * journal line (undefined where there is none): an engine may move the batch as that text
+   * instead of the objects; the others ignore it.
    */
-  settle(batch: Settlement[]): Promise<number>;
+  settle(batch: Settlement[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
   findGeneration(id: string): Promise<GenerationRecord | null>;
   listGenerations(accountId: string, limit: number): Promise<GenerationRecord[]>;
 }

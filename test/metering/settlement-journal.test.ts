@@ -163,6 +163,31 @@ describe('SettlementJournal', () => {
     }
   });
 
+  it('appends a line already encoded as append would, and refuses one without its newline', () => {
+    const directory = freshDirectory();
+    const journal = new SettlementJournal({ directory, fsyncIntervalMs: null });
+    const line = encodeSettlementLine(makeSettlement('gen-encoded'));
+    expect(journal.appendLine(line)).toEqual({ segment: 1, offset: 0 });
+    expect(() => journal.appendLine(line.trimEnd())).toThrow(/newline/);
+    const second = journal.append(makeSettlement('gen-next'));
+    expect(second).toEqual({ segment: 1, offset: Buffer.byteLength(line) });
+    const file = path.join(directory, readdirSync(directory)[0]!);
+    expect(readFileSync(file, 'utf8')).toBe(line + encodeSettlementLine(makeSettlement('gen-next')));
+    journal.close();
+  });
+
+  it('reads back, with each record, the line it was decoded from', () => {
+    const directory = freshDirectory();
+    const journal = new SettlementJournal({ directory, fsyncIntervalMs: null });
+    journal.open();
+    const [first, second] = [makeSettlement('gen-1', 2n ** 60n + 1n), makeSettlement('gen-2')];
+    appendFileSync(path.join(directory, 'segment-000000000001.ndjson'), encodeSettlementLine(first!) + 'damaged\n' + encodeSettlementLine(second!));
+    const read = new SettlementJournal({ directory }).readSegment(1, 0, 100);
+    expect(read.records.map(generationIdOf)).toEqual(['gen-1', 'gen-2']);
+    expect(read.lines).toEqual([encodeSettlementLine(first!).trimEnd(), encodeSettlementLine(second!).trimEnd()]);
+    expect(read.skippedLines).toBe(1);
+  });
+
   it('refuses appends after close', () => {
     const journal = new SettlementJournal({ directory: freshDirectory() });
     journal.close();

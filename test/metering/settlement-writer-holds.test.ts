@@ -30,14 +30,16 @@ function settled(id: string, charge: bigint, held: bigint): LedgerSettlement {
   };
 }
 
-/** Keeps every batch it is given, in order. */
+/** Keeps every batch it is given, and the journal lines given with it, in order. */
 class RecordingStore {
   readonly batches: LedgerRecord[][] = [];
+  readonly lineBatches: (readonly (string | undefined)[] | undefined)[] = [];
   busy = false;
-  async settle(records: LedgerRecord[]): Promise<number> {
+  async settle(records: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number> {
     this.busy = true;
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.batches.push(records);
+    this.lineBatches.push(encodedLines);
     this.busy = false;
     return records.length;
   }
@@ -86,6 +88,29 @@ describe('SettlementWriter with holds', () => {
     await flushing;
     expect(seenBusy).toBe(false);
     expect(store.batches).toHaveLength(1);
+    await writer.close();
+  });
+
+  it('gives the store the journal line of each record, recorded now or read back', async () => {
+    const directory = freshDirectory();
+    const earlier = new SettlementJournal({ directory, fsyncIntervalMs: null });
+    const leftovers: LedgerRecord[] = [{ hold: hold('gen-old', 2n ** 60n + 7n) }, settled('gen-old', 20n, 2n ** 60n + 7n)];
+    for (const record of leftovers) earlier.append(record);
+    earlier.close();
+    const store = new RecordingStore();
+    const writer = new SettlementWriter({ store, journal: new SettlementJournal({ directory, fsyncIntervalMs: null }), flushIntervalMs: 3_600_000 });
+    await writer.start();
+    const [newHold, newSettlement] = [hold('gen-new', 2n ** 58n), settled('gen-new', 2n ** 57n, 2n ** 58n)];
+    writer.recordHold(newHold);
+    writer.record(newSettlement);
+    const live: LedgerRecord[] = [{ hold: newHold }, newSettlement];
+    await writer.flush();
+
+    expect(store.batches).toEqual([leftovers, live]);
+    // Read back: the line as it stood in the segment, without its newline.
+    expect(store.lineBatches[0]).toEqual(leftovers.map((record) => encodeSettlementLine(record).trimEnd()));
+    // Recorded now: the line the journal wrote, newline included.
+    expect(store.lineBatches[1]).toEqual(live.map((record) => encodeSettlementLine(record)));
     await writer.close();
   });
 

@@ -2,15 +2,18 @@
  * The built gateway stores SQLite settlement batches on a worker thread (the thread runs the
  * compiled worker script, so this test loads the store from `dist/`, which `npm test` builds
  * first). Batches written there are visible to the main connection at once, a generation settled
- * twice is charged once, and a failing batch rejects without stopping the thread.
+ * twice is charged once, and a failing batch rejects without stopping the thread. A batch whose
+ * every record comes with its journal line crosses as those lines and stores what the objects do.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeSettlementLine } from '../../src/metering/settlement-line.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
-import { newAccount, settlement } from './store-fixtures.js';
+import type { HoldRecord, LedgerRecord, LedgerSettlement } from '../../src/store/ledger-store.js';
+import { BASE_TIME, generation, newAccount, settlement } from './store-fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'switchyard-settlement-thread-'));
@@ -18,10 +21,62 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const builtModule = (file: string) => import(pathToFileURL(path.join(root, 'dist/store', file)).href);
 const { openStore } = (await builtModule('open-store.js')) as { openStore(options: { dataDir: string }): Promise<KyselyStore> };
-const { settlementThreadsStarted } = (await builtModule('sqlite-settlement-thread.js')) as { settlementThreadsStarted(): number };
+const { settlementThreadsStarted, settlementBatchesPostedAsLines } = (await builtModule('sqlite-settlement-thread.js')) as {
+  settlementThreadsStarted(): number;
+  settlementBatchesPostedAsLines(): number;
+};
 
 async function openBuiltStore(dataDir: string): Promise<KyselyStore> {
   return openStore({ dataDir });
+}
+
+const ACCOUNT_ID = 'acct-lines';
+/** Past 2^53, where a JSON number would lose the last digits. */
+const LARGE = 2n ** 60n + 12_345n;
+
+function hold(generationId: string, amount: bigint): HoldRecord {
+  return { generationId, accountId: ACCOUNT_ID, keyId: null, amount, instanceId: 'inst-1', model: 'gpt-4o-mini', endpoint: '/v1/chat/completions', stream: true, createdAt: BASE_TIME };
+}
+
+/** Holds (one released, one left open), a settlement with its attempts, and a plain one. */
+function mixedBatch(): LedgerRecord[] {
+  const released: LedgerSettlement = {
+    generation: generation(ACCOUNT_ID, { id: 'gen-held', cost: 2n ** 55n + 3n }),
+    charge: 2n ** 55n + 3n,
+    heldAmount: LARGE,
+    budgetPeriodStart: BASE_TIME - 86_400_000,
+    attemptLog: [
+      { attempt: 1, channel: 'openai-main', provider: 'openai', model: 'gpt-4o-mini', status: 'error', upstreamStatus: 502, errorCode: 'upstream_error', errorMessage: 'bad gateway', latencyMs: 40, startedAt: BASE_TIME },
+      { attempt: 2, channel: 'openai-backup', provider: 'openai', model: 'gpt-4o-mini', status: 'success', upstreamStatus: 200, errorCode: null, errorMessage: null, latencyMs: 90, startedAt: BASE_TIME + 40 },
+    ],
+  };
+  return [{ hold: hold('gen-held', LARGE) }, released, { hold: hold('gen-open', 2n ** 54n + 1n) }, settlement(ACCOUNT_ID, LARGE * 3n, { id: 'gen-plain' })];
+}
+
+/** What a batch left in the database, without the entries' random ids. */
+async function storedState(store: KyselyStore) {
+  const entries = async (generationId: string) =>
+    (await store.ledger.listEntriesOfGeneration(generationId)).map(({ id: _id, ...entry }) => entry);
+  return {
+    balance: (await store.findAccountById(ACCOUNT_ID))!.balance,
+    generations: await Promise.all(['gen-held', 'gen-plain'].map((id) => store.findGeneration(id))),
+    entries: await Promise.all(['gen-held', 'gen-open', 'gen-plain'].map(entries)),
+    attempts: await store.ledger.listAttempts('gen-held'),
+    openHolds: await store.ledger.listOpenHolds(),
+  };
+}
+
+async function settledState(dataDir: string, settle: (store: KyselyStore, records: LedgerRecord[]) => Promise<number>) {
+  const store = await openBuiltStore(path.join(scratch, dataDir));
+  try {
+    await store.migrate();
+    await store.createAccount(newAccount({ id: ACCOUNT_ID }));
+    expect(await settle(store, mixedBatch())).toBe(2);
+    expect((await store.ledger.verify()).discrepancies).toEqual([]);
+    return await storedState(store);
+  } finally {
+    await store.close();
+  }
 }
 
 describe('SQLite settlements on a worker thread', () => {
@@ -58,5 +113,38 @@ describe('SQLite settlements on a worker thread', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('SQLite settlement batches as journal lines', () => {
+  it('posts a batch as lines when every record has one, and stores exactly what the objects store', async () => {
+    const postedBefore = settlementBatchesPostedAsLines();
+    const fromObjects = await settledState('as-objects', (store, records) => store.settle(records));
+    expect(settlementBatchesPostedAsLines()).toBe(postedBefore);
+    const fromLines = await settledState('as-lines', (store, records) => store.settle(records, records.map((record) => encodeSettlementLine(record))));
+    expect(settlementBatchesPostedAsLines()).toBe(postedBefore + 1);
+
+    expect(fromLines).toEqual(fromObjects);
+    // The amounts past 2^53 arrived exact: the open hold, and the balance.
+    expect(fromLines.openHolds).toEqual([hold('gen-open', 2n ** 54n + 1n)]);
+    expect(fromLines.balance).toBe(-(2n ** 55n + 3n) - LARGE * 3n - (2n ** 54n + 1n));
+    expect(fromLines.attempts).toHaveLength(2);
+  });
+
+  it('posts objects when a record has no line', async () => {
+    const postedBefore = settlementBatchesPostedAsLines();
+    const state = await settledState('one-line-missing', (store, records) =>
+      store.settle(records, records.map((record, index) => (index === 1 ? undefined : encodeSettlementLine(record)))),
+    );
+    expect(settlementBatchesPostedAsLines()).toBe(postedBefore);
+    expect(state.openHolds).toHaveLength(1);
+  });
+
+  it('stores a batch whose lines the thread cannot decode by sending it again as objects', async () => {
+    const fromObjects = await settledState('as-objects-again', (store, records) => store.settle(records));
+    const fromDamagedLines = await settledState('damaged-lines', (store, records) =>
+      store.settle(records, records.map((record, index) => (index === 2 ? '{"v":2,"hold":{}}\n' : encodeSettlementLine(record)))),
+    );
+    expect(fromDamagedLines).toEqual(fromObjects);
   });
 });
