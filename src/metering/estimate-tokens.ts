@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type { ChatRequest, Message, ToolDefinition } from '../core/chat-request.js';
 import type { ContentPart } from '../core/content-part.js';
+import { TokenCountCache } from './token-count-cache.js';
 
 interface TokenEncoder {
   countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
@@ -35,6 +36,19 @@ export function preloadTokenizer(): void {
 export function countTextTokens(text: string): number {
   if (text.length === 0) return 0;
   return loadEncoder().countTokens(text, PLAIN_TEXT);
+}
+
+/** Four million characters: about 8 MB of strings at most, a few long conversations' worth. */
+const PROMPT_TEXT_CACHE_CHARACTERS = 4_000_000;
+const promptTextCounts = new TokenCountCache(countTextTokens, PROMPT_TEXT_CACHE_CHARACTERS);
+
+/**
+ * Counts a text of a prompt. Prompts repeat (system prompts, tools, earlier turns), so their
+ * counts are remembered; generated output does not, and is counted with `countTextTokens`.
+ */
+export function countPromptTextTokens(text: string): number {
+  if (text.length === 0) return 0;
+  return promptTextCounts.tokens(text);
 }
 
 /**
@@ -121,7 +135,7 @@ function toolTokens(tool: ToolDefinition, count: TextCounter): number {
 }
 
 /** Prompt tokens of a chat request: messages with their framing, tool definitions, schema. */
-export function estimatePromptTokens(request: ChatRequest, count: TextCounter = countTextTokens): number {
+export function estimatePromptTokens(request: ChatRequest, count: TextCounter = countPromptTextTokens): number {
   let tokens = TOKENS_REPLY_PRIMING;
   for (const message of request.messages) tokens += messageTokens(message, count);
   if (request.tools && request.tools.length > 0) {
