@@ -1,19 +1,25 @@
 /**
- * `LedgerStore` for SQLite and PostgreSQL: one SQL text for both engines, values normalised on
- * the way out as in `kysely-store.ts`.
+ * `LedgerStore` for SQLite and PostgreSQL: one implementation for both engines (the settlement
+ * inserts differ only in their placeholders), values normalised on the way out as in `kysely-store.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { executeBatchInsert, placeholderDialectOf, type PlaceholderDialect } from './batch-insert-statement.js';
 import type { Database } from './database-schema.js';
 import { generationToRow, ledgerEntryFromRow, ledgerEntryToRow } from './record-mapping.js';
 import { toBigInt, toNumber } from './column-values.js';
 import {
   addAmount,
   assertExactInteger,
+  ATTEMPT_INSERT,
   bumpedUpdatedAt,
   chunked,
   compareStrings,
+  GENERATION_INSERT,
+  LEDGER_ENTRY_INSERT_RETURNING_AMOUNT,
+  LEDGER_ENTRY_INSERT_RETURNING_GENERATION,
   moveBalances,
+  OPEN_HOLD_INSERT,
 } from './ledger-sql.js';
 import { attemptFromRow, attemptToRow, holdFromRow, holdToRow, interruptedGeneration } from './ledger-record-mapping.js';
 import {
@@ -30,28 +36,33 @@ import {
 } from './ledger-store.js';
 import type { BalanceDiscrepancy, LedgerEntry } from './store.js';
 
+/**
+ * The settlement inserts run as SQL text built once per shape and chunk length
+ * (`batch-insert-statement.ts`); the rarely run reads and releases use the query builder.
+ */
 export class KyselyLedgerStore implements LedgerStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #dialect: PlaceholderDialect;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.#dialect = placeholderDialectOf(db);
+  }
 
   async settle(records: LedgerRecord[]): Promise<number> {
     const { holds, settlements } = splitRecords(records);
     if (holds.length === 0 && settlements.length === 0) return 0;
+    const dialect = this.#dialect;
     return this.db.transaction().execute(async (transaction) => {
       const balanceMoves = new Map<string, bigint>();
-      const newHolds = await insertHoldEntries(transaction, holds, balanceMoves);
-      const fresh = await insertGenerations(transaction, settlements);
-      const released = await releaseSettledHolds(transaction, fresh, newHolds, balanceMoves);
+      const newHolds = await insertHoldEntries(transaction, dialect, holds, balanceMoves);
+      const fresh = await insertGenerations(transaction, dialect, settlements);
+      const released = await releaseSettledHolds(transaction, dialect, fresh, newHolds, balanceMoves);
       const stillOpen = [...newHolds.values()].filter((hold) => !released.has(hold.generationId));
       for (const chunk of chunked(stillOpen)) {
-        await transaction
-          .insertInto('open_holds')
-          .values(chunk.map(holdToRow))
-          .onConflict((conflict) => conflict.column('generation_id').doNothing())
-          .execute();
+        await executeBatchInsert(transaction, dialect, OPEN_HOLD_INSERT, chunk.map(holdToRow));
       }
-      await insertAttempts(transaction, fresh);
+      await insertAttempts(transaction, dialect, fresh);
       const charged = fresh.filter((settlement) => settlement.charge > 0n);
-      await insertCharges(transaction, charged, balanceMoves);
+      await insertCharges(transaction, dialect, charged, balanceMoves);
       await moveBalances(transaction, balanceMoves);
       await addToKeySpending(transaction, charged);
       return fresh.length;
@@ -105,7 +116,7 @@ export class KyselyLedgerStore implements LedgerStore {
       for (const chunk of chunked(ids)) {
         const rows = await transaction.deleteFrom('open_holds').where('generation_id', 'in', chunk).returningAll().execute();
         const holds = rows.map(holdFromRow);
-        count += await insertReleases(transaction, holds, options.note, options.at, balanceMoves);
+        count += await insertReleases(transaction, this.#dialect, holds, options.note, options.at, balanceMoves);
         if (options.recordInterrupted && holds.length > 0) {
           await transaction
             .insertInto('generations')
@@ -187,31 +198,26 @@ function splitRecords(records: LedgerRecord[]): { holds: HoldRecord[]; settlemen
 /** Writes `hold:<id>` entries; returns the holds actually new, by generation id. */
 async function insertHoldEntries(
   transaction: Transaction<Database>,
+  dialect: PlaceholderDialect,
   holds: HoldRecord[],
   balanceMoves: Map<string, bigint>,
 ): Promise<Map<string, HoldRecord>> {
   const byId = new Map(holds.map((hold) => [hold.generationId, hold]));
   const inserted = new Map<string, HoldRecord>();
   for (const chunk of chunked(holds)) {
-    const rows = await transaction
-      .insertInto('ledger_entries')
-      .values(
-        chunk.map((hold) =>
-          ledgerEntryToRow({
-            id: randomUUID(),
-            accountId: hold.accountId,
-            kind: 'hold',
-            amount: -hold.amount,
-            idempotencyKey: `hold:${hold.generationId}`,
-            generationId: hold.generationId,
-            note: null,
-            createdAt: hold.createdAt,
-          }),
-        ),
-      )
-      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-      .returning('generation_id')
-      .execute();
+    const entries = chunk.map((hold) =>
+      ledgerEntryToRow({
+        id: randomUUID(),
+        accountId: hold.accountId,
+        kind: 'hold',
+        amount: -hold.amount,
+        idempotencyKey: `hold:${hold.generationId}`,
+        generationId: hold.generationId,
+        note: null,
+        createdAt: hold.createdAt,
+      }),
+    );
+    const rows = await executeBatchInsert(transaction, dialect, LEDGER_ENTRY_INSERT_RETURNING_GENERATION, entries);
     for (const row of rows) {
       const hold = byId.get(row.generation_id!)!;
       inserted.set(hold.generationId, hold);
@@ -222,15 +228,15 @@ async function insertHoldEntries(
 }
 
 /** Inserts the generation rows; returns the settlements whose generation was new. */
-async function insertGenerations(transaction: Transaction<Database>, settlements: LedgerSettlement[]): Promise<LedgerSettlement[]> {
+async function insertGenerations(
+  transaction: Transaction<Database>,
+  dialect: PlaceholderDialect,
+  settlements: LedgerSettlement[],
+): Promise<LedgerSettlement[]> {
   const newIds = new Set<string>();
   for (const chunk of chunked(settlements)) {
-    const rows = await transaction
-      .insertInto('generations')
-      .values(chunk.map((settlement) => generationToRow(settlement.generation)))
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .returning('id')
-      .execute();
+    const generations = chunk.map((settlement) => generationToRow(settlement.generation));
+    const rows = await executeBatchInsert(transaction, dialect, GENERATION_INSERT, generations);
     for (const row of rows) newIds.add(row.id);
   }
   return settlements.filter((settlement) => newIds.has(settlement.generation.id));
@@ -243,6 +249,7 @@ async function insertGenerations(transaction: Transaction<Database>, settlements
  */
 async function releaseSettledHolds(
   transaction: Transaction<Database>,
+  dialect: PlaceholderDialect,
   fresh: LedgerSettlement[],
   newHolds: Map<string, HoldRecord>,
   balanceMoves: Map<string, bigint>,
@@ -259,13 +266,14 @@ async function releaseSettledHolds(
     const rows = await transaction.deleteFrom('open_holds').where('generation_id', 'in', chunk).returningAll().execute();
     toRelease.push(...rows.map(holdFromRow));
   }
-  await insertReleases(transaction, toRelease, null, null, balanceMoves);
+  await insertReleases(transaction, dialect, toRelease, null, null, balanceMoves);
   return new Set(toRelease.map((hold) => hold.generationId));
 }
 
 /** Writes `release:<id>` entries (idempotent); returns how many were new. */
 async function insertReleases(
   transaction: Transaction<Database>,
+  dialect: PlaceholderDialect,
   holds: HoldRecord[],
   note: string | null,
   at: number | null,
@@ -274,25 +282,19 @@ async function insertReleases(
   const byId = new Map(holds.map((hold) => [hold.generationId, hold]));
   let count = 0;
   for (const chunk of chunked(holds)) {
-    const rows = await transaction
-      .insertInto('ledger_entries')
-      .values(
-        chunk.map((hold) =>
-          ledgerEntryToRow({
-            id: randomUUID(),
-            accountId: hold.accountId,
-            kind: 'release',
-            amount: hold.amount,
-            idempotencyKey: `release:${hold.generationId}`,
-            generationId: hold.generationId,
-            note,
-            createdAt: at ?? hold.createdAt,
-          }),
-        ),
-      )
-      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-      .returning('generation_id')
-      .execute();
+    const entries = chunk.map((hold) =>
+      ledgerEntryToRow({
+        id: randomUUID(),
+        accountId: hold.accountId,
+        kind: 'release',
+        amount: hold.amount,
+        idempotencyKey: `release:${hold.generationId}`,
+        generationId: hold.generationId,
+        note,
+        createdAt: at ?? hold.createdAt,
+      }),
+    );
+    const rows = await executeBatchInsert(transaction, dialect, LEDGER_ENTRY_INSERT_RETURNING_GENERATION, entries);
     for (const row of rows) {
       const hold = byId.get(row.generation_id!)!;
       addAmount(balanceMoves, hold.accountId, hold.amount);
@@ -302,39 +304,36 @@ async function insertReleases(
   return count;
 }
 
-async function insertAttempts(transaction: Transaction<Database>, fresh: LedgerSettlement[]): Promise<void> {
+async function insertAttempts(
+  transaction: Transaction<Database>,
+  dialect: PlaceholderDialect,
+  fresh: LedgerSettlement[],
+): Promise<void> {
   const rows = fresh.flatMap((settlement) => (settlement.attemptLog ?? []).map((attempt) => attemptToRow(settlement.generation.id, attempt)));
-  for (const chunk of chunked(rows)) {
-    await transaction
-      .insertInto('generation_attempts')
-      .values(chunk)
-      .onConflict((conflict) => conflict.columns(['generation_id', 'attempt']).doNothing())
-      .execute();
-  }
+  for (const chunk of chunked(rows)) await executeBatchInsert(transaction, dialect, ATTEMPT_INSERT, chunk);
 }
 
 /** Writes the charge entries; the balance moves only by the entries actually inserted. */
-async function insertCharges(transaction: Transaction<Database>, charged: LedgerSettlement[], balanceMoves: Map<string, bigint>): Promise<void> {
+async function insertCharges(
+  transaction: Transaction<Database>,
+  dialect: PlaceholderDialect,
+  charged: LedgerSettlement[],
+  balanceMoves: Map<string, bigint>,
+): Promise<void> {
   for (const chunk of chunked(charged)) {
-    const rows = await transaction
-      .insertInto('ledger_entries')
-      .values(
-        chunk.map((settlement) =>
-          ledgerEntryToRow({
-            id: randomUUID(),
-            accountId: settlement.generation.accountId,
-            kind: 'charge',
-            amount: -settlement.charge,
-            idempotencyKey: `charge:${settlement.generation.id}`,
-            generationId: settlement.generation.id,
-            note: null,
-            createdAt: settlement.generation.createdAt,
-          }),
-        ),
-      )
-      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-      .returning(['account_id', 'amount'])
-      .execute();
+    const entries = chunk.map((settlement) =>
+      ledgerEntryToRow({
+        id: randomUUID(),
+        accountId: settlement.generation.accountId,
+        kind: 'charge',
+        amount: -settlement.charge,
+        idempotencyKey: `charge:${settlement.generation.id}`,
+        generationId: settlement.generation.id,
+        note: null,
+        createdAt: settlement.generation.createdAt,
+      }),
+    );
+    const rows = await executeBatchInsert(transaction, dialect, LEDGER_ENTRY_INSERT_RETURNING_AMOUNT, entries);
     for (const row of rows) addAmount(balanceMoves, row.account_id, toBigInt(row.amount));
   }
 }

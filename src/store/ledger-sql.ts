@@ -1,6 +1,16 @@
-/** SQL helpers the ledger writes share; every query here runs unchanged on SQLite and PostgreSQL. */
-import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from './database-schema.js';
+/**
+ * SQL helpers and insert shapes the ledger writes share; every query here runs unchanged on SQLite
+ * and PostgreSQL (the inserts built from the shapes differ only in their placeholders).
+ */
+import { sql, type Insertable, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import type { BatchInsertShape } from './batch-insert-statement.js';
+import type {
+  Database,
+  GenerationAttemptsTable,
+  GenerationsTable,
+  LedgerEntriesTable,
+  OpenHoldsTable,
+} from './database-schema.js';
 
 /**
  * Rows per multi-row insert: under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter
@@ -72,3 +82,115 @@ export function addAmount(totals: Map<string, bigint>, key: string, amount: bigi
 export function compareStrings(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
+
+/**
+ * Every column of a table's insert rows, in bind order: type-checks only when none is missing, so
+ * a column added to the schema cannot be silently left out of the batch inserts.
+ */
+function everyColumnOf<Row>() {
+  return <const Columns extends readonly (keyof Row & string)[]>(
+    ...columns: Columns & MissingColumnsCheck<Exclude<keyof Row, Columns[number]>>
+  ): Columns => columns;
+}
+
+type MissingColumnsCheck<Missing> = [Missing] extends [never] ? unknown : { missingColumns: Missing };
+
+const LEDGER_ENTRY_COLUMNS = everyColumnOf<Insertable<LedgerEntriesTable>>()(
+  'id',
+  'account_id',
+  'kind',
+  'amount',
+  'idempotency_key',
+  'generation_id',
+  'note',
+  'created_at',
+);
+
+/** Ledger entries (holds, releases), returning the generation of each entry actually new. */
+export const LEDGER_ENTRY_INSERT_RETURNING_GENERATION: BatchInsertShape<
+  Insertable<LedgerEntriesTable>,
+  Pick<Selectable<LedgerEntriesTable>, 'generation_id'>
+> = {
+  table: 'ledger_entries',
+  columns: LEDGER_ENTRY_COLUMNS,
+  conflictColumns: ['idempotency_key'],
+  returning: ['generation_id'],
+};
+
+/** Ledger entries (charges), returning the account and amount of each entry actually new. */
+export const LEDGER_ENTRY_INSERT_RETURNING_AMOUNT: BatchInsertShape<
+  Insertable<LedgerEntriesTable>,
+  Pick<Selectable<LedgerEntriesTable>, 'account_id' | 'amount'>
+> = {
+  table: 'ledger_entries',
+  columns: LEDGER_ENTRY_COLUMNS,
+  conflictColumns: ['idempotency_key'],
+  returning: ['account_id', 'amount'],
+};
+
+/** Generation rows, returning the id of each one actually new. */
+export const GENERATION_INSERT: BatchInsertShape<Insertable<GenerationsTable>, Pick<Selectable<GenerationsTable>, 'id'>> = {
+  table: 'generations',
+  columns: everyColumnOf<Insertable<GenerationsTable>>()(
+    'id',
+    'account_id',
+    'key_id',
+    'model',
+    'provider',
+    'channel',
+    'endpoint',
+    'status',
+    'http_status',
+    'error_code',
+    'stream',
+    'prompt_tokens',
+    'completion_tokens',
+    'cached_tokens',
+    'cache_write_tokens',
+    'reasoning_tokens',
+    'usage_estimated',
+    'cost',
+    'latency_ms',
+    'ttft_ms',
+    'attempts',
+    'created_at',
+  ),
+  conflictColumns: ['id'],
+  returning: ['id'],
+};
+
+export const ATTEMPT_INSERT: BatchInsertShape<Insertable<GenerationAttemptsTable>> = {
+  table: 'generation_attempts',
+  columns: everyColumnOf<Insertable<GenerationAttemptsTable>>()(
+    'generation_id',
+    'attempt',
+    'channel',
+    'provider',
+    'model',
+    'status',
+    'upstream_status',
+    'error_code',
+    'error_message',
+    'latency_ms',
+    'started_at',
+  ),
+  conflictColumns: ['generation_id', 'attempt'],
+  returning: [],
+};
+
+export const OPEN_HOLD_INSERT: BatchInsertShape<Insertable<OpenHoldsTable>> = {
+  table: 'open_holds',
+  columns: everyColumnOf<Insertable<OpenHoldsTable>>()(
+    'generation_id',
+    'account_id',
+    'key_id',
+    'amount',
+    'instance_id',
+    'model',
+    'endpoint',
+    'stream',
+    'created_at',
+  ),
+  conflictColumns: ['generation_id'],
+  returning: [],
+};
