@@ -6,6 +6,7 @@ export type * from './usage.js';
 export type * from './finish-reason.js';
 export type * from './embedding.js';
 export type * from './provider-adapter.js';
+export type * from './cancel-signal.js';
 export { emptyUsage } from './usage.js';
 export { GatewayError, isGatewayError, type GatewayErrorDetails } from './gateway-error.js';
 export { errorCatalogue, type ErrorCode } from './error-catalogue.js';

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-signal.js';
 import type { ChatRequest } from './chat-request.js';
 import type { ChatResponse } from './chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embedding.js';
@@ -47,10 +48,10 @@ export interface OpenedStream {
  */
 export interface ProviderAdapter {
   readonly id: string;
-  chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse>;
+  chat(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<ChatResponse>;
   /** Resolves once the upstream answered with a successful status (so failover can still happen). */
-  chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream>;
-  embed?(request: EmbeddingRequest, target: UpstreamTarget, signal: AbortSignal): Promise<EmbeddingResponse>;
+  chatStream(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<OpenedStream>;
+  embed?(request: EmbeddingRequest, target: UpstreamTarget, signal: CancelSignal): Promise<EmbeddingResponse>;
 }
 
 /** Describes an adapter for the registry: its id and how to build it. */

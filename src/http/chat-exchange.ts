@@ -5,7 +5,7 @@ import { unitsToUsdNumber, unitsToUsdString } from '../metering/money.js';
 import type { ChatStreamSession } from '../pipeline/chat-pipeline.js';
 import type { RequestContext } from '../pipeline/generation-outcome.js';
 import type { GatewayServices } from './gateway-services.js';
-import { abortWhenClientLeaves } from './client-abort.js';
+import { cancelWhenClientLeaves } from './client-cancel.js';
 import { SseWriter } from './sse-writer.js';
 
 /** What every chat dialect's stream encoder offers: frames for events, then the closing frames. */
@@ -18,12 +18,11 @@ export interface DialectStreamEncoder {
 
 /** The request's context for the pipeline; the client's disconnect aborts the upstream. */
 export function chatContext(request: FastifyRequest, reply: FastifyReply, services: GatewayServices, endpoint: string): RequestContext {
-  const abort = abortWhenClientLeaves(reply);
   return {
     generationId: request.generationId,
     endpoint,
     startedAt: request.startedAt,
-    signal: abort.signal,
+    signal: cancelWhenClientLeaves(reply),
     clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
   };
 }

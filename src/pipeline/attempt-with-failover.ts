@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '../core/index.js';
+import { GatewayError, isGatewayError, type CancelSignal } from '../core/index.js';
 import type { RouteAttempt } from '../routing/route-planner.js';
 import type { AttemptHealth } from '../routing/channel-health.js';
 import { classifyFailure, type FailureOutcome } from '../routing/classify-failure.js';
@@ -29,7 +29,7 @@ export interface FailoverOptions {
  */
 export async function attemptWithFailover<T>(
   routes: RouteAttempt[],
-  signal: AbortSignal,
+  signal: CancelSignal,
   run: (attempt: RouteAttempt) => Promise<T>,
   onFailure?: AttemptFailureListener,
   options: FailoverOptions = {},

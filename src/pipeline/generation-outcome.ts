@@ -1,6 +1,6 @@
 import { isGatewayError } from '../core/index.js';
 import type { RouteAttempt } from '../routing/route-planner.js';
-import type { Usage } from '../core/index.js';
+import type { CancelSignal, Usage } from '../core/index.js';
 import type { GenerationRecord, GenerationStatus } from '../store/store.js';
 import type { AttemptRecord, LedgerSettlement } from '../store/ledger-store.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
@@ -10,7 +10,7 @@ export interface RequestContext {
   /** Which inbound endpoint, e.g. `/v1/chat/completions`. */
   endpoint: string;
   startedAt: number;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The client's address (after trusted proxies), for IP allowlists. */
   clientIp?: string | null;
 }

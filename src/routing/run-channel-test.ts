@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError, type ChatRequest, type ProviderAdapter } from '../core/index.js';
+import { GatewayError, isGatewayError, type CancelSignal, type ChatRequest, type ProviderAdapter } from '../core/index.js';
 import { classifyFailure, type FailureKind } from './classify-failure.js';
 import type { RouteAttempt } from './route-planner.js';
 
@@ -19,7 +19,7 @@ export interface ChannelTestOptions {
   timeoutMs?: number;
   now?: () => number;
   /** Stops the test early (the admin request went away). */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -33,7 +33,8 @@ export async function runChannelTest(route: RouteAttempt, options: ChannelTestOp
   const now = options.now ?? Date.now;
   const startedAt = now();
   const timeout = AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const caller = options.signal ? abortSignalFollowing(options.signal) : null;
+  const signal = caller ? AbortSignal.any([caller.signal, timeout]) : timeout;
   const base = { channelId: route.channel.id, model: route.modelId };
   try {
     const adapter = options.adapters.adapterFor(route.channel.provider);
@@ -59,7 +60,21 @@ export async function runChannelTest(route: RouteAttempt, options: ChannelTestOp
         kind: classifyFailure(reported, options.signal?.aborted === true).kind,
       },
     };
+  } finally {
+    caller?.stop();
   }
+}
+
+/**
+ * A real `AbortSignal` that aborts with `source`, for `AbortSignal.any`, which takes nothing else.
+ * A test is an administrator's rare request, so the cost of a controller does not matter here.
+ */
+function abortSignalFollowing(source: CancelSignal): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(source.reason);
+  if (source.aborted) forward();
+  else source.addEventListener('abort', forward, { once: true });
+  return { signal: controller.signal, stop: () => source.removeEventListener('abort', forward) };
 }
 
 function testRequest(model: string): ChatRequest {

@@ -10,7 +10,7 @@ import type { ChannelHealth, HealthLogger } from '../../routing/channel-health.j
 import type { RoutePlanner } from '../../routing/route-planner.js';
 import { runChannelTest, type ChannelTestOptions, type ChannelTestResult } from '../../routing/run-channel-test.js';
 import type { PrincipalResolver } from '../principal.js';
-import { abortWhenClientLeaves } from '../client-abort.js';
+import { cancelWhenClientLeaves } from '../client-cancel.js';
 
 export interface AdminChannelRouteDependencies {
   principals: Pick<PrincipalResolver, 'requireAdmin'>;
@@ -42,10 +42,9 @@ export function registerAdminChannelRoutes(app: FastifyInstance, deps: AdminChan
         { param: 'model' },
       );
     }
-    const abort = abortWhenClientLeaves(reply);
     const result = await runChannelTest(route, {
       adapters: deps.adapters,
-      signal: abort.signal,
+      signal: cancelWhenClientLeaves(reply),
       ...(deps.testTimeoutMs === undefined ? {} : { timeoutMs: deps.testTimeoutMs }),
     });
     return encodeTestResult(result);

@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  type CancelSignal,
   type ChatRequest,
   type ChatResponse,
   type OpenedStream,
@@ -31,7 +32,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.bodyOptions = options.defaultMaxTokens === undefined ? {} : { defaultMaxTokens: options.defaultMaxTokens };
   }
 
-  async chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+  async chat(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<ChatResponse> {
     const body = buildAnthropicRequestBody(request, target.upstreamModel, false, this.bodyOptions);
     const json = await requestUpstreamJson({
       url: anthropicMessagesUrl(target),
@@ -45,7 +46,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     return parseAnthropicMessage(json);
   }
 
-  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<OpenedStream> {
     const body = buildAnthropicRequestBody(request, target.upstreamModel, true, this.bodyOptions);
     const secrets = secretsOfTarget(target);
     const opened = await openUpstreamResponse(

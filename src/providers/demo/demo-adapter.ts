@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type {
+  CancelSignal,
   ChatRequest,
   ChatResponse,
   ContentPart,
@@ -30,13 +31,13 @@ export class DemoAdapter implements ProviderAdapter {
     };
   }
 
-  async chatStream(request: ChatRequest, _target: unknown, signal: AbortSignal): Promise<OpenedStream> {
+  async chatStream(request: ChatRequest, _target: unknown, signal: CancelSignal): Promise<OpenedStream> {
     const reply = buildDemoReply(request, newCallId());
     return { events: demoEvents(reply, signal) };
   }
 }
 
-async function* demoEvents(reply: ReturnType<typeof buildDemoReply>, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* demoEvents(reply: ReturnType<typeof buildDemoReply>, signal: CancelSignal): AsyncGenerator<StreamEvent> {
   yield { type: 'start', model: 'demo/echo', created: Math.floor(Date.now() / 1000) };
   for (const piece of splitIntoWords(reply.text)) {
     if (signal.aborted) return;

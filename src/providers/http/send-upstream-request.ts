@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { getUpstreamPool } from './upstream-pools.js';
 import { mapUpstreamHttpError } from './map-upstream-http-error.js';
 import { cancelledError, mapUpstreamTransportError } from './map-upstream-transport-error.js';
-import { GatewayError, type UpstreamTimeouts } from '../../core/index.js';
+import { GatewayError, type CancelSignal, type UpstreamTimeouts } from '../../core/index.js';
 import { resolveUpstreamTimeouts } from './upstream-timeouts.js';
 import { watchStreamBody } from './watch-stream-body.js';
 
@@ -14,7 +14,7 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** JSON text of the body. */
   body?: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The channel's single older deadline; see `resolveUpstreamTimeouts` for how it applies. */
   timeoutMs: number;
   /** Deadlines of each phase (connect, first byte, idle, total); phases not given derive from `timeoutMs`. */

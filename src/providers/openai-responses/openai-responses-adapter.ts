@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  type CancelSignal,
   type ChatRequest,
   type ChatResponse,
   type OpenedStream,
@@ -25,7 +26,7 @@ export class OpenAIResponsesAdapter implements ProviderAdapter {
     this.id = options.id ?? 'openai-responses';
   }
 
-  async chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+  async chat(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<ChatResponse> {
     refuseOpaqueContent(request, this.id);
     const body = buildOpenAIResponsesBody(request, target.upstreamModel, false);
     const secrets = secretsOfTarget(target);
@@ -41,7 +42,7 @@ export class OpenAIResponsesAdapter implements ProviderAdapter {
     return parseOpenAIResponsesResponse(json, secrets);
   }
 
-  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<OpenedStream> {
     refuseOpaqueContent(request, this.id);
     const body = buildOpenAIResponsesBody(request, target.upstreamModel, true);
     const secrets = secretsOfTarget(target);

@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  type CancelSignal,
   type ChatRequest,
   type ChatResponse,
   type EmbeddingRequest,
@@ -34,7 +35,7 @@ export interface OpenAIAdapterOptions {
 /** Talks OpenAI's Chat Completions and Embeddings wire format to OpenAI or any compatible server. */
 export class OpenAIAdapter implements ProviderAdapter {
   readonly id: string;
-  readonly embed?: (request: EmbeddingRequest, target: UpstreamTarget, signal: AbortSignal) => Promise<EmbeddingResponse>;
+  readonly embed?: (request: EmbeddingRequest, target: UpstreamTarget, signal: CancelSignal) => Promise<EmbeddingResponse>;
   private readonly defaultBaseUrl: string | null;
   private readonly headers: Record<string, string>;
   private readonly dialect: OpenAIDialectOptions;
@@ -47,7 +48,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     if (options.embeddings !== false) this.embed = (request, target, signal) => this.embedOnce(request, target, signal);
   }
 
-  async chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+  async chat(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<ChatResponse> {
     refuseOpaqueContent(request, this.id);
     const body = buildOpenAIChatBody(request, target.upstreamModel, false, this.dialect);
     const json = await requestUpstreamJson({
@@ -62,7 +63,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     return parseOpenAIChatResponse(json);
   }
 
-  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+  async chatStream(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<OpenedStream> {
     refuseOpaqueContent(request, this.id);
     const body = buildOpenAIChatBody(request, target.upstreamModel, true, this.dialect);
     const secrets = secretsOfTarget(target);
@@ -81,7 +82,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     return { events: readOpenAIEventStream(opened, secrets) };
   }
 
-  private async embedOnce(request: EmbeddingRequest, target: UpstreamTarget, signal: AbortSignal): Promise<EmbeddingResponse> {
+  private async embedOnce(request: EmbeddingRequest, target: UpstreamTarget, signal: CancelSignal): Promise<EmbeddingResponse> {
     const json = await requestUpstreamJson({
       url: this.endpoint(target, '/embeddings'),
       headers: this.requestHeaders(target, 'application/json'),

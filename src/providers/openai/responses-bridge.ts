@@ -1,5 +1,6 @@
 import {
   isGatewayError,
+  type CancelSignal,
   type ChatRequest,
   type ChatResponse,
   type OpenedStream,
@@ -26,11 +27,11 @@ export class ResponsesBridge implements ProviderAdapter {
     this.embed = chatCompletions.embed;
   }
 
-  chat(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ChatResponse> {
+  chat(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<ChatResponse> {
     return this.route(target, () => this.chatCompletions.chat(request, target, signal), () => this.responses.chat(request, target, signal));
   }
 
-  chatStream(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<OpenedStream> {
+  chatStream(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<OpenedStream> {
     return this.route(target, () => this.chatCompletions.chatStream(request, target, signal), () => this.responses.chatStream(request, target, signal));
   }
 
