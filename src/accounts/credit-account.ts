@@ -3,9 +3,9 @@
  * grants and corrections, redemptions. Idempotent by key: the same key twice credits once, so a
  * payment provider's retried webhook (same payment id) can never add the amount twice.
  */
-import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/index.js';
 import type { LedgerHistoryStore } from '../store/ledger-history-store.js';
+import { newLedgerEntryId } from '../store/ledger-entry-id.js';
 import type { LedgerEntry, Store } from '../store/store.js';
 
 export type CreditKind = 'top_up' | 'correction' | 'redemption';
@@ -51,7 +51,7 @@ export async function creditAccount(dependencies: CreditDependencies, request: C
   const account = await dependencies.store.findAccountById(request.accountId);
   if (!account) throw new GatewayError('not_found', `No account with id '${request.accountId}'.`);
   const entry: LedgerEntry = {
-    id: randomUUID(),
+    id: newLedgerEntryId(),
     accountId: request.accountId,
     kind: request.kind,
     amount: request.amount,

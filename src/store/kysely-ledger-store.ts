@@ -2,10 +2,10 @@
  * `LedgerStore` for SQLite and PostgreSQL: one implementation for both engines (the settlement
  * inserts differ only in their placeholders), values normalised on the way out as in `kysely-store.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { executeBatchInsert, placeholderDialectOf, type PlaceholderDialect } from './batch-insert-statement.js';
 import type { Database } from './database-schema.js';
+import { newLedgerEntryId } from './ledger-entry-id.js';
 import { generationToRow, ledgerEntryFromRow, ledgerEntryToRow } from './record-mapping.js';
 import { toBigInt, toNumber } from './column-values.js';
 import {
@@ -207,7 +207,7 @@ async function insertHoldEntries(
   for (const chunk of chunked(holds)) {
     const entries = chunk.map((hold) =>
       ledgerEntryToRow({
-        id: randomUUID(),
+        id: newLedgerEntryId(),
         accountId: hold.accountId,
         kind: 'hold',
         amount: -hold.amount,
@@ -284,7 +284,7 @@ async function insertReleases(
   for (const chunk of chunked(holds)) {
     const entries = chunk.map((hold) =>
       ledgerEntryToRow({
-        id: randomUUID(),
+        id: newLedgerEntryId(),
         accountId: hold.accountId,
         kind: 'release',
         amount: hold.amount,
@@ -323,7 +323,7 @@ async function insertCharges(
   for (const chunk of chunked(charged)) {
     const entries = chunk.map((settlement) =>
       ledgerEntryToRow({
-        id: randomUUID(),
+        id: newLedgerEntryId(),
         accountId: settlement.generation.accountId,
         kind: 'charge',
         amount: -settlement.charge,

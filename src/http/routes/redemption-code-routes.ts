@@ -3,6 +3,7 @@
  * creates it), list and disable them; any caller redeems one through `POST /api/redeem`.
  */
 import { randomUUID } from 'node:crypto';
+import { newLedgerEntryId } from '../../store/ledger-entry-id.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../core/index.js';
@@ -95,7 +96,7 @@ export function registerRedemptionCodeRoutes(app: FastifyInstance, deps: Redempt
   app.post('/api/redeem', async (request) => {
     const { account } = await deps.principals.resolve(request.headers);
     const body = parseBody(redeemBody, request.body);
-    const outcome = await deps.codes.redeemRedemptionCode(hashRedemptionCode(body.code), account.id, now(), randomUUID());
+    const outcome = await deps.codes.redeemRedemptionCode(hashRedemptionCode(body.code), account.id, now(), newLedgerEntryId());
     if (outcome.status === 'expired') {
       throw new GatewayError('invalid_request', 'This code has expired.', { param: 'code' });
     }
