@@ -89,12 +89,17 @@ function selectCases(settings) {
   );
 }
 
+/** A case may measure longer than `--duration` (never in a smoke run): see `workers`. */
+function durationOf(settings, benchCase) {
+  return settings.quick ? settings.durationMs : Math.max(settings.durationMs, benchCase.durationMs ?? 0);
+}
+
 function plannedLoadMs(settings, cases) {
   let total = 0;
   for (const benchCase of cases) {
     const slowest = (benchCase.delayMs ?? 0) + (benchCase.paceMs ?? 0) * ((benchCase.chunks ?? 0) + 3);
     const warmupMs = settings.quick ? settings.warmupMs : (benchCase.warmupMs ?? settings.warmupMs);
-    const windowMs = warmupMs + settings.durationMs + 2 * slowest + 300 + (settings.quick ? 0 : 600);
+    const windowMs = warmupMs + durationOf(settings, benchCase) + 2 * slowest + 300 + (settings.quick ? 0 : 600);
     total += windowMs * benchCase.concurrencies.length * benchCase.targets.length;
   }
   return total * settings.rounds;
@@ -181,7 +186,7 @@ async function main() {
                 load: requestFor(target, benchCase, mock.origin),
                 // Per worker, where a case compares worker counts: each worker gets the same load.
                 concurrency: benchCase.clientsPerWorker ? concurrency * (target.workers ?? 1) : concurrency,
-                durationMs: settings.durationMs,
+                durationMs: durationOf(settings, benchCase),
                 // A smoke run needs no warm-up where one request already takes a second or more.
                 warmupMs: settings.quick ? (benchCase.delayMs || benchCase.paceMs ? 0 : settings.warmupMs) : (benchCase.warmupMs ?? settings.warmupMs),
                 measureCpu,

@@ -24,6 +24,8 @@ const PROMPT_64K_BYTES = 64 * 1024;
  * @property {number} [paceMs] pause between streamed events
  * @property {number} [delayMs] upstream answer delay
  * @property {boolean} [largePrompt] a 64 KB user message
+ * @property {number} [warmupMs] unmeasured load before each window, instead of `--warmup` (not in a smoke run)
+ * @property {number} [durationMs] measured window, when longer than `--duration`
  */
 
 /** @type {Record<string, { description: string, cases: BenchCase[] }>} */
@@ -65,8 +67,11 @@ export const SCENARIOS = {
   workers: {
     description:
       'Switchyard alone, chat at 64 clients per worker, SWITCHYARD_WORKERS=1 against =2 (CPU of the process tree); ' +
-      'a long warm-up, since each worker compiles its hot code on its own',
-    cases: [{ id: 'workers', model: 'bench-model', concurrencies: [64], clientsPerWorker: true, warmupMs: 8_000, targets: WORKER_TARGETS }],
+      'a long warm-up, since each worker compiles its hot code on its own, and longer windows: three busy processes ' +
+      'on two cores make the CPU per request of a 3 s window swing by ±10 %',
+    cases: [
+      { id: 'workers', model: 'bench-model', concurrencies: [64], clientsPerWorker: true, warmupMs: 8_000, durationMs: 10_000, targets: WORKER_TARGETS },
+    ],
   },
 };
 
