@@ -35,7 +35,7 @@ import { startOtherLoadWindow } from './lib/other-load-window.js';
 import { residentBytes } from './lib/process-cpu.js';
 import { countRecorded, createBenchDatabase, dropBenchDatabase, dropBenchDatabaseNow } from './lib/slow-store-database.js';
 import { startContinuousLoad } from './lib/slow-store-load.js';
-import { formatPhaseTable, summarizePhases, VERDICT_RULES, verdicts } from './lib/slow-store-report.js';
+import { formatPhaseTable, heapAfterCollectionsOnceCapped, summarizePhases, VERDICT_RULES, verdicts } from './lib/slow-store-report.js';
 import { writeResultsFile } from './lib/write-results.js';
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
@@ -259,7 +259,8 @@ async function main() {
     openHoldsAfterStop: afterStop.openHolds,
     ledgerVerify,
   };
-  const verdict = verdicts(phaseSummaries, store);
+  const stallFromMs = phases.find((phase) => phase.name === 'stalled')?.fromMs ?? 0;
+  const verdict = verdicts(phaseSummaries, store, heapAfterCollectionsOnceCapped(watch.scrapes.filter((scrape) => scrape.atMs >= stallFromMs)));
   const facts = machineFacts(repositoryRoot, ['fastify', 'undici', 'pg', 'kysely', 'prom-client']);
   const outputPath = path.join(settings.outputDirectory, 'slow-store.json');
   writeResultsFile(outputPath, {

@@ -11,10 +11,12 @@ const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFi
 /** How the verdicts are decided (written into the results next to them). */
 export const VERDICT_RULES = {
   memoryBounded:
-    'during the stall, RSS grows by at most 32 MiB over the baseline peak, or the heap in use after collection (the ' +
-    'lowest of the per-second readings) is no higher in the last half of the stall than 1.1 times its first half ' +
-    '(retained memory stopped growing). A 20 s stall cannot prove a bound: read it with the settlement queue ' +
-    'metrics and the journal size',
+    'during the stall, RSS grows by at most 32 MiB over the baseline peak, or retained memory stopped growing: the ' +
+    'heap in use right after each full collection (a per-second reading at least 25 % below the one before) from the ' +
+    'moment the settlement queue reached its cap until the store caught up, with two such readings at least, is at ' +
+    'its last no higher than 1.1 times its first; with fewer, the lowest heap reading in the last half of the stall ' +
+    'is no higher than 1.1 times that of its first half. A 20 s stall cannot prove a bound: read it with the ' +
+    'settlement queue metrics and the journal size',
   keptAnswering: 'requests were answered during the stall, with no silence longer than 1 s between two answers',
   allRecorded: 'after the store came back and caught up, generations rows of the bench account = requests answered 200',
 };
@@ -147,20 +149,52 @@ export function summarizePhases(timeline) {
   return timeline.phases.map((phase) => summarizePhase(phase, timeline.requests, timeline.rssSamples, timeline.scrapes, timeline.journalSamples));
 }
 
+/** A per-second heap reading this much below the one before it follows a full collection. */
+const COLLECTION_DROP = 0.75;
+
+/**
+ * The heap in use right after each full collection, once the settlement queue had reached its cap
+ * (retained memory should stay flat from then on). The lowest reading of a window stands for the
+ * same only when a collection happened in it, which V8 may put off for 20 s under a large heap.
+ * @param {Array<{ atMs: number, heapUsedBytes?: number | null, settlementsQueued?: number | null }>} scrapes
+ * @returns {{ atMs: number, heapUsedMiB: number }[]}
+ */
+export function heapAfterCollectionsOnceCapped(scrapes) {
+  const readings = scrapes.filter((scrape) => Number.isFinite(scrape.heapUsedBytes));
+  const cap = maxOf(readings, 'settlementsQueued');
+  const cappedAt = cap === null ? undefined : readings.find((scrape) => scrape.settlementsQueued === cap)?.atMs;
+  if (cappedAt === undefined) return [];
+  const after = [];
+  for (let index = 1; index < readings.length; index += 1) {
+    const reading = readings[index];
+    if (reading.atMs < cappedAt) continue;
+    if (reading.heapUsedBytes <= COLLECTION_DROP * readings[index - 1].heapUsedBytes) {
+      after.push({ atMs: reading.atMs, heapUsedMiB: round(reading.heapUsedBytes / MIB, 1) });
+    }
+  }
+  return after;
+}
+
 /**
  * @param {ReturnType<typeof summarizePhases>} phases
  * @param {{ answered: number, recordedAfterCatchUp: number | null, recordedAfterStop: number | null, ledgerVerify: string, openHoldsAfterStop: number | null }} store
  */
-export function verdicts(phases, store) {
+export function verdicts(phases, store, afterCollections = []) {
   const byName = Object.fromEntries(phases.map((phase) => [phase.name, phase]));
   const baseline = byName.baseline;
   const stalled = byName.stalled;
   const growthMiB = (stalled.rss.maxMiB ?? Number.NaN) - (baseline.rss.maxMiB ?? Number.NaN);
-  const heapFirstHalf = stalled.metrics.heapUsedMinFirstHalfMiB ?? Number.NaN;
-  const heapLastHalf = stalled.metrics.heapUsedMinLastHalfMiB ?? Number.NaN;
-  const heapLevelled = Number.isFinite(heapFirstHalf) && Number.isFinite(heapLastHalf) && heapLastHalf <= 1.1 * heapFirstHalf;
+  let heapLevelled;
+  if (afterCollections.length >= 2) {
+    heapLevelled = afterCollections.at(-1).heapUsedMiB <= 1.1 * afterCollections[0].heapUsedMiB;
+  } else {
+    const heapFirstHalf = stalled.metrics.heapUsedMinFirstHalfMiB ?? Number.NaN;
+    const heapLastHalf = stalled.metrics.heapUsedMinLastHalfMiB ?? Number.NaN;
+    heapLevelled = Number.isFinite(heapFirstHalf) && Number.isFinite(heapLastHalf) && heapLastHalf <= 1.1 * heapFirstHalf;
+  }
   return {
     memoryBounded: (Number.isFinite(growthMiB) && growthMiB <= 32) || heapLevelled,
+    heapAfterCollectionsOnceCappedMiB: afterCollections.map((reading) => reading.heapUsedMiB).join(' / ') || 'none seen',
     rssGrowthDuringStallMiB: round(growthMiB, 1),
     rssMaxOverWholeRunMiB: round(Math.max(...phases.map((phase) => phase.rss.maxMiB ?? 0)), 1),
     keptAnswering: stalled.answeredPerSecond > 0 && stalled.longestSilenceMs <= 1000,
