@@ -92,7 +92,8 @@ describe.skipIf(setups.length === 0).each(setups)('SWITCHYARD_WORKERS=2 on $name
     console.info(`[workers=2, ${name}] 200 concurrent vs credit for 50: ${counts.get(200) ?? 0} served, ${counts.get(402) ?? 0} refused with 402`);
     expect(counts.get(200)).toBe(50);
     expect(counts.get(402)).toBe(150);
-    expect(new Set(answers.filter((answer) => answer.status === 200).map((answer) => workerIndex(answer.worker))).size).toBe(2);
+    // Both workers took requests; which one served the 50 depends on timing (one may lease it all).
+    expect(new Set(answers.map((answer) => workerIndex(answer.worker))).size).toBe(2);
     expect(spent).toBe(hold * 50n);
     expect((await store.findAccountById(accountId))!.balance).toBe(0n);
     expect(report).toEqual({ ok: true, discrepancies: [], open_holds: 0 });
