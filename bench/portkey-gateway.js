@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requestedPort } from './lib/child-ready.js';
+import { announcePort, requestedPort } from './lib/child-ready.js';
 import { findFreePort } from './lib/gateway-setup.js';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -50,16 +50,7 @@ async function main() {
     if (Date.now() > deadline) throw new Error(`the Portkey gateway did not listen on port ${port}`);
     await sleep(50);
   }
-  if (typeof process.send === 'function') {
-    process.on('message', (message) => {
-      if (message && typeof message === 'object' && message.type === 'cpu-usage') {
-        process.send?.({ type: 'cpu-usage', id: message.id, usage: process.cpuUsage() });
-      }
-    });
-    process.on('disconnect', () => process.exit(0));
-    process.send({ type: 'ready', port });
-  }
-  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
+  announcePort(port);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -13,7 +13,7 @@
 // 500 ms, /metrics every second, the settlement journal's size every 500 ms.
 // Writes slow-store.json to --output (default bench/results). Exit 1 only when it could not run.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import {
   removeBenchDirectory,
   runGatewayCommand,
   startGateway,
+  writeBenchConfig,
 } from './lib/gateway-setup.js';
 import { machineFacts } from './lib/machine-facts.js';
 import { startGatewayWatch } from './lib/gateway-watch.js';
@@ -85,27 +86,6 @@ function readSettings() {
     binIsDefault: options.bin === undefined,
     keepTemp: options['keep-temp'] === true,
   };
-}
-
-/** One openai-compatible channel on the mock, one priced model (so holds and charges are written). */
-function writeConfig(directory, mockOrigin) {
-  const configPath = path.join(directory, 'switchyard.yaml');
-  const lines = [
-    'pricing:',
-    '  markup: 1',
-    'channels:',
-    '  - name: mock',
-    '    provider: openai-compatible',
-    `    base_url: ${JSON.stringify(`${mockOrigin}/v1`)}`,
-    '    api_key: bench-key',
-    `    models: [${MODEL}]`,
-    'models:',
-    `  - id: ${MODEL}`,
-    '    provider: openai-compatible',
-    '    pricing: { input: 1, output: 2 }',
-  ];
-  writeFileSync(configPath, `${lines.join('\n')}\n`);
-  return configPath;
 }
 
 /** One request before the load: a fast error must never pass for a fast gateway. */
@@ -172,7 +152,8 @@ async function main() {
     env: { PROXY_TARGET_HOST: adminLocation.hostname || '127.0.0.1', PROXY_TARGET_PORT: adminLocation.port || '5432' },
   });
   const mock = await startBenchChild(path.join(benchDirectory, 'mock-upstream.js'), { name: 'mock upstream' });
-  const configPath = writeConfig(temporaryDirectory, mock.origin);
+  // One openai-compatible channel on the mock, one priced model (so holds and charges are written).
+  const configPath = writeBenchConfig(temporaryDirectory, mock.origin, { openai: [MODEL], anthropic: [] });
   const directEnvironment = gatewayEnvironment(temporaryDirectory, configPath);
   directEnvironment.DATABASE_URL = database.url;
   directEnvironment.SWITCHYARD_SECRET = randomBytes(32).toString('hex');

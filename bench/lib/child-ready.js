@@ -7,6 +7,15 @@
 export function announceReady(server) {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
+  announcePort(port, () => server.closeAllConnections?.());
+}
+
+/**
+ * The same for a server this process does not hold (one started by a library it loaded).
+ * @param {number} port
+ * @param {() => void} [beforeExit] runs on SIGTERM or SIGINT, before the process exits
+ */
+export function announcePort(port, beforeExit = () => {}) {
   if (typeof process.send === 'function') {
     process.on('message', (message) => {
       if (message && typeof message === 'object' && message.type === 'cpu-usage') {
@@ -21,7 +30,7 @@ export function announceReady(server) {
   }
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.on(signal, () => {
-      server.closeAllConnections?.();
+      beforeExit();
       process.exit(0);
     });
   }
