@@ -96,6 +96,8 @@ export class ChatPipeline {
     const log = new AttemptLog(this.now, this.deps.onAttemptFailure);
     let ticket: HoldTicket | null = null;
     let opened;
+    const meter = new StreamMeter(request, this.now);
+    const observe = (event: StreamEvent): void => meter.observe(event);
     try {
       const prompt = promptSizeOf(request);
       const plan = this.plan(caller, request, prompt);
@@ -105,7 +107,7 @@ export class ChatPipeline {
         plan.routes,
         context.signal,
         // Failover stays possible until the stream's first event: nothing has reached the client.
-        log.run((attempt) => openStreamPastFirstEvent(this.adapter(attempt).chatStream(request, attempt.target, context.signal))),
+        log.run((attempt) => openStreamPastFirstEvent(this.adapter(attempt).chatStream(request, attempt.target, context.signal), observe)),
         log.onFailure,
         this.deps.failover?.(),
       );
@@ -113,7 +115,6 @@ export class ChatPipeline {
       this.recordFailure(caller, request, context, error, true, ticket, log);
       throw error;
     }
-    const meter = new StreamMeter(request, this.now);
     let finished = false;
     const finish = (ending: 'completed' | 'client_closed') => {
       if (finished) throw new Error('stream already settled');
@@ -140,7 +141,7 @@ export class ChatPipeline {
       this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
       return { usage, cost };
     };
-    return { events: metered(opened.value.events, meter), attempts: opened.attempts, model: opened.attempt.modelId, finish };
+    return { events: opened.value.events, attempts: opened.attempts, model: opened.attempt.modelId, finish };
   }
 
   /** Fallback models are tried after every channel of the model before them has failed. */
@@ -215,21 +216,4 @@ export class ChatPipeline {
     const facts = failureFacts(request.model, error, stream, context.signal.aborted);
     this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
   }
-}
-
-/** Shows each event to the meter on its way; a plain iterator, for the same reason as `replay`. */
-function metered(events: AsyncIterable<StreamEvent>, meter: StreamMeter): AsyncIterable<StreamEvent> {
-  const source = events[Symbol.asyncIterator]();
-  const observe = (result: IteratorResult<StreamEvent>) => {
-    if (result.done !== true) meter.observe(result.value);
-    return result;
-  };
-  const iterator: AsyncIterator<StreamEvent> = {
-    next: () => source.next().then(observe),
-    return: async () => {
-      await source.return?.(undefined);
-      return { done: true, value: undefined };
-    },
-  };
-  return { [Symbol.asyncIterator]: () => iterator };
 }

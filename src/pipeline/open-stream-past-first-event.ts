@@ -5,14 +5,20 @@ import type { OpenedStream, StreamEvent } from '../core/index.js';
  * 200 but fails before producing anything (cut off, garbage, an error as its first chunk) then
  * rejects like one that never answered, so the next channel is tried: nothing has reached the
  * client yet. The events read are replayed, in order, to whoever consumes the stream.
+ *
+ * `observe` sees each event as the consumer takes it (the meter): here rather than in a layer of
+ * its own, since each layer adds a promise per event to every open stream.
  */
-export async function openStreamPastFirstEvent(opening: Promise<OpenedStream>): Promise<OpenedStream> {
+export async function openStreamPastFirstEvent(
+  opening: Promise<OpenedStream>,
+  observe: (event: StreamEvent) => void = ignore,
+): Promise<OpenedStream> {
   const opened = await opening;
   const iterator = opened.events[Symbol.asyncIterator]();
   const read: StreamEvent[] = [];
   for (;;) {
     const next = await iterator.next();
-    if (next.done === true) return { events: replay(read, null) };
+    if (next.done === true) return { events: replay(read, null, observe) };
     const event = next.value;
     if (event.type === 'error') {
       // The adapter closes its upstream once the iterator is finished.
@@ -20,7 +26,7 @@ export async function openStreamPastFirstEvent(opening: Promise<OpenedStream>): 
       throw event.error;
     }
     read.push(event);
-    if (event.type !== 'start') return { events: replay(read, iterator) };
+    if (event.type !== 'start') return { events: replay(read, iterator, observe) };
   }
 }
 
@@ -28,7 +34,7 @@ export async function openStreamPastFirstEvent(opening: Promise<OpenedStream>): 
  * The events read so far, then the rest. A plain iterator rather than an async generator: each
  * generator layer costs several promise turns per event, and this one sits on every stream.
  */
-function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null): AsyncIterable<StreamEvent> {
+function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null, observe: (event: StreamEvent) => void): AsyncIterable<StreamEvent> {
   let index = 0;
   let finished = false;
   const finish = async (): Promise<IteratorResult<StreamEvent>> => {
@@ -41,10 +47,15 @@ function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null): A
   };
   const iterator: AsyncIterator<StreamEvent> = {
     next: () => {
-      if (index < read.length) return Promise.resolve({ done: false, value: read[index++]! });
+      if (index < read.length) {
+        const value = read[index++]!;
+        observe(value);
+        return Promise.resolve({ done: false, value });
+      }
       if (rest === null || finished) return Promise.resolve({ done: true, value: undefined });
       return rest.next().then((result) => {
         if (result.done === true) finished = true;
+        else observe(result.value);
         return result;
       });
     },
@@ -52,3 +63,5 @@ function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null): A
   };
   return { [Symbol.asyncIterator]: () => iterator };
 }
+
+function ignore(): void {}

@@ -49,4 +49,22 @@ describe('opening a stream up to its first event', () => {
     for await (const event of opened.events) if (event.type === 'text-delta') break;
     expect(source.finished()).toBe(true);
   });
+
+  it('shows each event to the observer as the consumer takes it, and none of a stream that failed to open', async () => {
+    const seen: StreamEvent[] = [];
+    const observe = (event: StreamEvent): void => void seen.push(event);
+    await expect(openStreamPastFirstEvent(Promise.resolve(streamOf([start, { type: 'error', error: cut }]).opened), observe)).rejects.toBe(cut);
+    expect(seen).toEqual([]);
+
+    const events = [start, text('a'), text('b')];
+    const opened = await openStreamPastFirstEvent(Promise.resolve(streamOf(events).opened), observe);
+    expect(seen).toEqual([]);
+    const iterator = opened.events[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+    expect(seen).toEqual([start, text('a')]);
+    await iterator.next();
+    expect((await iterator.next()).done).toBe(true);
+    expect(seen).toEqual(events);
+  });
 });

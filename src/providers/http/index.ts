@@ -9,7 +9,7 @@ export {
 export { mapUpstreamHttpError, parseRetryAfter, type UpstreamHttpFailure } from './map-upstream-http-error.js';
 export { mapUpstreamTransportError, cancelledError } from './map-upstream-transport-error.js';
 export { extractUpstreamError, type UpstreamErrorInfo } from './extract-upstream-error.js';
-export { readServerSentEventBatches, drainInBackground, type ServerSentEvent } from './read-server-sent-events.js';
+export { ServerSentEventDecoder, type ServerSentEvent } from './server-sent-event-decoder.js';
 export { scrubSecrets, secretsOfTarget } from './scrub-secrets.js';
 export { defaultUpstreamTimeouts, resolveUpstreamTimeouts } from './upstream-timeouts.js';
 export { watchStreamBody, type StreamBodyWatch } from './watch-stream-body.js';

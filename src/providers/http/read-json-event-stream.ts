@@ -1,6 +1,6 @@
 import { GatewayError, type StreamEvent } from '../../core/index.js';
 import type { OpenedUpstreamResponse } from './send-upstream-request.js';
-import { drainInBackground, readServerSentEventBatches } from './read-server-sent-events.js';
+import { ServerSentEventDecoder, type ServerSentEvent } from './server-sent-event-decoder.js';
 
 /** Turns one provider's stream events (JSON objects) into canonical events. */
 export interface JsonStreamEventParser<Wire> {
@@ -15,60 +15,184 @@ export function streamCutError(): GatewayError {
   return new GatewayError('upstream_error', 'Upstream closed the stream before it was complete', { retryElsewhere: true });
 }
 
+/** Past this many events waiting for the consumer, the upstream body is paused. */
+const pauseAboveQueuedEvents = 256;
+/** What may follow the last event and still be read, so the connection goes back to the pool. */
+const drainLimitBytes = 64 * 1024;
+
 /**
  * The canonical events of an opened stream whose `data:` lines are JSON objects ending with a
  * completion event of their own (Anthropic Messages, OpenAI Responses) or with a data line of
  * its own (`endMarker`: Chat Completions' `[DONE]`). Lines that are not JSON objects are
- * skipped. Never throws: a failure
- * becomes one final `error` event, after the usage known so far. When the caller aborts, the
- * iterator ends quietly; when the consumer stops early, the upstream body is destroyed.
+ * skipped. Never throws: a failure becomes one final `error` event, after the usage known so
+ * far. When the caller aborts, the events end quietly; when the consumer stops early, the
+ * upstream body is destroyed.
+ *
+ * Events are pushed from the body's `data` handler into a queue that the consumer's `next`
+ * reads, instead of being pulled through stacked async generators: an idle stream then waits on
+ * one promise rather than several per layer, which keeps thousands of long streams cheap.
  */
-export async function* readJsonEventStream<Wire>(
+export function readJsonEventStream<Wire>(
   opened: OpenedUpstreamResponse,
   parser: JsonStreamEventParser<Wire>,
   options: { endMarker?: string } = {},
-): AsyncGenerator<StreamEvent> {
-  const chunks: AsyncIterator<Uint8Array> = opened.body[Symbol.asyncIterator]();
-  let sawEndMarker = false;
-  try {
-    for await (const batch of readServerSentEventBatches(chunks)) {
-      for (const message of batch) {
-        if (options.endMarker !== undefined && message.data.trim() === options.endMarker) {
-          sawEndMarker = true;
-          yield* parser.end();
-          return;
-        }
-        let event: Wire;
-        try {
-          event = JSON.parse(message.data) as Wire;
-        } catch {
-          continue;
-        }
-        if (typeof event !== 'object' || event === null) continue;
-        for (const streamEvent of parser.parse(event)) {
-          if (streamEvent.type === 'error') {
-            // The error must be the last event: the usage so far goes first.
-            yield* parser.end();
-            yield streamEvent;
-            return;
-          }
-          yield streamEvent;
-        }
-        if (parser.isComplete) return;
+): AsyncIterable<StreamEvent> {
+  return { [Symbol.asyncIterator]: () => new PushedJsonEvents(opened, parser, options.endMarker) };
+}
+
+type Ending = 'complete' | 'failed' | 'quiet';
+
+class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
+  private queue: StreamEvent[] = [];
+  private head = 0;
+  private waiting: ((result: IteratorResult<StreamEvent>) => void) | null = null;
+  private ended = false;
+  private paused = false;
+  private drainedBytes = 0;
+  private readonly decoder: ServerSentEventDecoder;
+
+  constructor(
+    private readonly opened: OpenedUpstreamResponse,
+    private readonly parser: JsonStreamEventParser<Wire>,
+    private readonly endMarker: string | undefined,
+  ) {
+    this.decoder = new ServerSentEventDecoder((message) => this.onMessage(message));
+    const body = opened.body;
+    body.on('data', (chunk: Uint8Array) => this.onData(chunk));
+    body.on('end', () => this.onBodyEnd());
+    body.on('error', (error: unknown) => this.onBodyFailure(error));
+    body.on('close', () => this.onBodyFailure(body.errored ?? new Error('the upstream body closed before its end')));
+    body.resume();
+  }
+
+  /** One call at a time, as `for await` makes them. */
+  next(): Promise<IteratorResult<StreamEvent>> {
+    if (this.head < this.queue.length) return Promise.resolve({ done: false, value: this.take() });
+    if (this.ended) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  /** The consumer stops early: an unfinished upstream is cut, a finished one drains on. */
+  return(): Promise<IteratorResult<StreamEvent>> {
+    this.queue = [];
+    this.head = 0;
+    if (!this.ended) this.finish('failed');
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  private take(): StreamEvent {
+    const event = this.queue[this.head++]!;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+      if (this.paused && !this.ended) {
+        this.paused = false;
+        this.opened.body.resume();
       }
     }
-    if (opened.isCallerAborted()) return;
-    yield* parser.end();
-    yield { type: 'error', error: streamCutError() };
-  } catch (error) {
-    if (opened.isCallerAborted()) return;
-    yield* parser.end();
-    const mapped = opened.mapFailure(error);
-    yield { type: 'error', error: mapped.code === 'upstream_timeout' ? mapped : streamCutError() };
-  } finally {
-    opened.dispose();
-    // Draining what little follows the last event lets the connection go back to the pool.
-    if (parser.isComplete || sawEndMarker) drainInBackground(chunks, 64 * 1024, () => opened.body.destroy());
-    else if (!opened.body.destroyed) opened.body.destroy();
+    return event;
+  }
+
+  private emit(event: StreamEvent): void {
+    const waiting = this.waiting;
+    if (waiting !== null) {
+      this.waiting = null;
+      waiting({ done: false, value: event });
+    } else {
+      this.queue.push(event);
+    }
+  }
+
+  private emitAll(events: StreamEvent[]): void {
+    for (const event of events) this.emit(event);
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (this.ended) {
+      this.drainedBytes += chunk.length;
+      if (this.drainedBytes > drainLimitBytes) this.opened.body.destroy();
+      return;
+    }
+    try {
+      this.decoder.feed(chunk);
+    } catch (error) {
+      this.onBodyFailure(error);
+      return;
+    }
+    if (!this.ended && !this.paused && this.queue.length - this.head > pauseAboveQueuedEvents) {
+      this.paused = true;
+      this.opened.body.pause();
+    }
+  }
+
+  private onMessage(message: ServerSentEvent): void {
+    // Events after the end (in the same network chunk) are what a drain would skip.
+    if (this.ended) return;
+    if (this.endMarker !== undefined && message.data.trim() === this.endMarker) {
+      this.emitAll(this.parser.end());
+      this.finish('complete');
+      return;
+    }
+    let event: Wire;
+    try {
+      event = JSON.parse(message.data) as Wire;
+    } catch {
+      return;
+    }
+    if (typeof event !== 'object' || event === null) return;
+    for (const streamEvent of this.parser.parse(event)) {
+      if (streamEvent.type === 'error') {
+        // The error must be the last event: the usage so far goes first.
+        this.emitAll(this.parser.end());
+        this.emit(streamEvent);
+        this.finish('failed');
+        return;
+      }
+      this.emit(streamEvent);
+    }
+    if (this.parser.isComplete) this.finish('complete');
+  }
+
+  private onBodyEnd(): void {
+    if (this.ended) return;
+    try {
+      this.decoder.end();
+    } catch (error) {
+      return this.onBodyFailure(error);
+    }
+    if (this.ended) return;
+    if (this.opened.isCallerAborted()) return this.finish('quiet');
+    this.emitAll(this.parser.end());
+    this.emit({ type: 'error', error: streamCutError() });
+    this.finish('failed');
+  }
+
+  private onBodyFailure(error: unknown): void {
+    if (this.ended) return;
+    if (this.opened.isCallerAborted()) return this.finish('quiet');
+    this.emitAll(this.parser.end());
+    const mapped = this.opened.mapFailure(error);
+    this.emit({ type: 'error', error: mapped.code === 'upstream_timeout' ? mapped : streamCutError() });
+    this.finish('failed');
+  }
+
+  private finish(ending: Ending): void {
+    this.ended = true;
+    this.opened.dispose();
+    const body = this.opened.body;
+    if (ending === 'complete') {
+      // Reading what little follows the last event lets the connection go back to the pool.
+      if (this.paused) body.resume();
+    } else if (!body.destroyed) {
+      body.destroy();
+    }
+    this.paused = false;
+    const waiting = this.waiting;
+    if (waiting !== null) {
+      this.waiting = null;
+      waiting({ done: true, value: undefined });
+    }
   }
 }

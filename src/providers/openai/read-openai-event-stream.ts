@@ -8,7 +8,7 @@ import type { OpenAIChatCompletionWire } from './openai-wire-types.js';
  * The canonical events of an opened Chat Completions stream, which ends with `data: [DONE]`.
  * Never throws: a failure (an `error` chunk, a cut, a deadline) becomes one final `error` event.
  */
-export function readOpenAIEventStream(opened: OpenedUpstreamResponse, secrets: readonly string[]): AsyncGenerator<StreamEvent> {
+export function readOpenAIEventStream(opened: OpenedUpstreamResponse, secrets: readonly string[]): AsyncIterable<StreamEvent> {
   return readJsonEventStream(opened, new ChatCompletionChunks(secrets), { endMarker: '[DONE]' });
 }
 
