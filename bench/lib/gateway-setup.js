@@ -144,6 +144,8 @@ export async function findFreePort() {
 
 /**
  * Starts `switchyard serve` with its logs in a file of the temp dir, and waits for GET /healthz.
+ * Node flags for the gateway alone (`--trace-gc`, `--cpu-prof`) can be given in
+ * BENCH_GATEWAY_NODE_FLAGS, space-separated.
  * @returns {Promise<{ pid: number, origin: string, child: import('node:child_process').ChildProcess, logPath: string, logTail: () => string }>}
  */
 export async function startGateway(binPath, environment, directory) {
@@ -151,7 +153,8 @@ export async function startGateway(binPath, environment, directory) {
   const logPath = path.join(directory, 'gateway.log');
   const logDescriptor = openSync(logPath, 'a');
   // Logs go to a file, not a pipe, so that the load generator does not pay for reading them.
-  const child = spawn(process.execPath, [binPath, 'serve'], {
+  const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, binPath, 'serve'], {
     env: { ...environment, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: environment.NODE_ENV ?? 'production' },
     stdio: ['ignore', logDescriptor, logDescriptor],
   });

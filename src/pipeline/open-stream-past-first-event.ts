@@ -45,6 +45,12 @@ function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null, ob
     }
     return { done: true, value: undefined };
   };
+  // One function for the stream's life, not a closure per event.
+  const passOn = (result: IteratorResult<StreamEvent>): IteratorResult<StreamEvent> => {
+    if (result.done === true) finished = true;
+    else observe(result.value);
+    return result;
+  };
   const iterator: AsyncIterator<StreamEvent> = {
     next: () => {
       if (index < read.length) {
@@ -53,11 +59,7 @@ function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null, ob
         return Promise.resolve({ done: false, value });
       }
       if (rest === null || finished) return Promise.resolve({ done: true, value: undefined });
-      return rest.next().then((result) => {
-        if (result.done === true) finished = true;
-        else observe(result.value);
-        return result;
-      });
+      return rest.next().then(passOn);
     },
     return: finish,
   };
