@@ -85,7 +85,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
   private take(): StreamEvent {
     const event = this.queue[this.head++]!;
     if (this.head === this.queue.length) {
-      this.queue = [];
+      this.queue.length = 0;
       this.head = 0;
       if (this.paused && !this.ended) {
         this.paused = false;
