@@ -2,7 +2,7 @@
 // requests keep being answered, and is every answered request recorded once the store is back?
 //
 //   npm run build && node bench/slow-store.js [--quick] [--delay-ms 50] [--clients 64] [--stall-seconds 20]
-//     [--admin-url postgres://postgres@127.0.0.1:5432/test] [--output DIR] [--bin PATH] [--keep-temp]
+//     [--heap-limit-mib 384] [--admin-url postgres://postgres@127.0.0.1:5432/test] [--output DIR] [--bin PATH] [--keep-temp]
 //
 // A fresh database (CREATE DATABASE switchyard_bench_<random>, dropped at the end) reached by the
 // gateway through a TCP delay proxy (bench/lib/slow-store-delay-proxy.js, its own process);
@@ -10,7 +10,9 @@
 // (--clients, non-streaming, the fast mock upstream) the phases are: warm-up; baseline (no delay);
 // delayed (--delay-ms on every chunk, each direction); stalled (every byte held); recovered (no
 // delay); then the load stops and the bench waits for the store to catch up. RSS is sampled every
-// 500 ms, /metrics every second, the settlement journal's size every 500 ms.
+// 500 ms, /metrics every second, the settlement journal's size every 500 ms. The gateway runs under
+// a fixed heap ceiling (--heap-limit-mib, Node's --max-old-space-size; 0 for none): memory that
+// grew without bound would end the process, and V8 collects often enough to show what is retained.
 // Writes slow-store.json to --output (default bench/results). Exit 1 only when it could not run.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
@@ -65,6 +67,7 @@ function readSettings() {
     'delay-ms': 'number',
     clients: 'number',
     'stall-seconds': 'number',
+    'heap-limit-mib': 'number',
     'admin-url': 'string',
     output: 'string',
     bin: 'string',
@@ -80,6 +83,7 @@ function readSettings() {
     phaseSeconds,
     stallSeconds: Number(options['stall-seconds'] ?? (quick ? 4 : 20)),
     catchUpTimeoutSeconds: quick ? 30 : 120,
+    heapLimitMiB: Math.round(Number(options['heap-limit-mib'] ?? 384)),
     adminUrl: String(options['admin-url'] ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'),
     outputDirectory: path.resolve(String(options.output ?? path.join(benchDirectory, 'results'))),
     binPath: path.resolve(String(options.bin ?? path.join(repositoryRoot, 'bin', 'switchyard.js'))),
@@ -160,7 +164,8 @@ async function main() {
   log('provisioning (migrate, user add, key create) directly on the database');
   const apiKey = await provisionBenchAccount(settings.binPath, directEnvironment);
   const gatewayEnvironmentThroughProxy = { ...directEnvironment, DATABASE_URL: database.urlThrough(proxy.ready.port) };
-  const gateway = await startGateway(settings.binPath, gatewayEnvironmentThroughProxy, temporaryDirectory);
+  const heapLimit = settings.heapLimitMiB > 0 ? [`--max-old-space-size=${settings.heapLimitMiB}`] : [];
+  const gateway = await startGateway(settings.binPath, gatewayEnvironmentThroughProxy, temporaryDirectory, heapLimit);
   log(`gateway up at ${gateway.origin} (pid ${gateway.pid}), store through the delay proxy on port ${proxy.ready.port}`);
   const request = {
     path: '/v1/chat/completions',
@@ -253,6 +258,7 @@ async function main() {
       delayMsPerChunkEachDirection: settings.delayMs,
       phaseSeconds: { warmup: settings.warmupSeconds, baseline: settings.phaseSeconds, delayed: settings.phaseSeconds, stalled: settings.stallSeconds, recovered: settings.phaseSeconds },
       catchUpTimeoutSeconds: settings.catchUpTimeoutSeconds,
+      gatewayHeapLimitMiB: settings.heapLimitMiB > 0 ? settings.heapLimitMiB : null,
       store: 'postgresql (fresh database, through a TCP delay proxy)',
       scenario: 'chat (non-streaming), fast mock upstream',
     },

@@ -144,17 +144,17 @@ export async function findFreePort() {
 
 /**
  * Starts `switchyard serve` with its logs in a file of the temp dir, and waits for GET /healthz.
- * Node flags for the gateway alone (`--trace-gc`, `--cpu-prof`) can be given in
- * BENCH_GATEWAY_NODE_FLAGS, space-separated.
+ * Node flags for the gateway alone come from `nodeFlags` (a scenario's own) and from
+ * BENCH_GATEWAY_NODE_FLAGS, space-separated (`--trace-gc`, `--cpu-prof` while investigating).
  * @returns {Promise<{ pid: number, origin: string, child: import('node:child_process').ChildProcess, logPath: string, logTail: () => string }>}
  */
-export async function startGateway(binPath, environment, directory) {
+export async function startGateway(binPath, environment, directory, nodeFlags = []) {
   const port = await findFreePort();
   const logPath = path.join(directory, 'gateway.log');
   const logDescriptor = openSync(logPath, 'a');
   // Logs go to a file, not a pipe, so that the load generator does not pay for reading them.
-  const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, binPath, 'serve'], {
+  const flags = [...nodeFlags, ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...flags, binPath, 'serve'], {
     env: { ...environment, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: environment.NODE_ENV ?? 'production' },
     stdio: ['ignore', logDescriptor, logDescriptor],
   });

@@ -15,8 +15,9 @@ export const VERDICT_RULES = {
     'heap in use right after each full collection (a per-second reading at least 25 % below the one before) from the ' +
     'moment the settlement queue reached its cap until the store caught up, with two such readings at least, is at ' +
     'its last no higher than 1.1 times its first; with fewer, the lowest heap reading in the last half of the stall ' +
-    'is no higher than 1.1 times that of its first half. A 20 s stall cannot prove a bound: read it with the ' +
-    'settlement queue metrics and the journal size',
+    'is no higher than 1.1 times that of its first half. The gateway runs under the fixed heap ceiling of ' +
+    'settings.gatewayHeapLimitMiB, so memory growing without bound would end it (see gatewayAliveAtEnd). A 20 s ' +
+    'stall cannot prove a bound: read it with the settlement queue metrics and the journal size',
   keptAnswering: 'requests were answered during the stall, with no silence longer than 1 s between two answers',
   allRecorded: 'after the store came back and caught up, generations rows of the bench account = requests answered 200',
 };
