@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from './process-metrics.js';
 
 /** Prometheus metrics of the gateway, on a registry of its own (several gateways per process in tests). */
 export class GatewayMetrics {
@@ -40,7 +41,7 @@ export class GatewayMetrics {
   }
 
   constructor(options: { collectDefaults?: boolean } = {}) {
-    if (options.collectDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
+    if (options.collectDefaults) collectProcessMetrics(this.registry, 'switchyard_');
   }
 
   /** Adds a counter read at scrape time from a running total kept elsewhere. */

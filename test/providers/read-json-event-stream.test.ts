@@ -24,7 +24,7 @@ class TextParser implements JsonStreamEventParser<Wire> {
   end(): StreamEvent[] {
     if (this.ended) return [];
     this.ended = true;
-    return [{ type: 'finish', choiceIndex: 0, finishReason: 'stop' }];
+    return [{ type: 'finish', choiceIndex: 0, finishReason: { unified: 'stop', raw: 'stop' } }];
   }
 }
 
