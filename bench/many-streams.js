@@ -107,7 +107,7 @@ const streamBody = (model) =>
 /** Unpaced streams through the whole path, so the measured process is warm; fails on any wrong answer. */
 async function warmUp(gateway, apiKey, settings) {
   for (let round = 0; round < 3; round += 1) {
-    const outcomes = await openManyStreams({
+    const warmUpClient = openManyStreams({
       origin: gateway.origin,
       apiKey,
       count: 100,
@@ -116,7 +116,9 @@ async function warmUp(gateway, apiKey, settings) {
       expectedContentEvents: settings.chunks,
       stallAfterMs: 30_000,
       deadlineMs: 30_000,
-    }).finished();
+    });
+    const outcomes = await warmUpClient.finished();
+    await warmUpClient.close();
     const failed = outcomes.find((outcome) => !outcome.ok);
     if (failed) throw new Error(`a warm-up stream through the gateway failed: ${failed.failure}. Gateway log:\n${gateway.logTail()}`);
   }
@@ -184,10 +186,13 @@ async function runStreams(streams, settings, environment, apiKey, mock) {
   const outcomes = await client.finished();
   const streamsEndedAtMs = watch.now();
   clearInterval(progress);
+  // The last scrape closes the window of the streams; closing the 5,000 idle client connections
+  // at once afterwards is the bench's teardown, not load while streams run (its CPU still counts).
+  await watch.stop();
+  await client.close();
   const cpuAfter = gatewayCpuSeconds(gateway.pid);
   const otherLoadCores = otherLoad.end();
   const listenDrops = listenCounterGrowth(listenCountersBefore, readListenCounters());
-  await watch.stop();
   const mockStats = await mock.request('stats');
   const gatewayAlive = gateway.child.exitCode === null && gateway.child.signalCode === null;
   await stopChild(gateway.child, 10_000);

@@ -148,12 +148,14 @@ export function openManyStreams(options) {
     startedAt,
     /** Resolves with the time (performance.now()) the last stream was sent. */
     allStarted,
-    /** Resolves with every stream's outcome once all have ended, and closes the pool. */
+    /** Resolves with every stream's outcome once all have ended; the connections stay open until `close`. */
     async finished() {
       await allStarted;
-      const outcomes = await Promise.all(pending);
-      await pool.close().catch(() => pool.destroy());
-      return outcomes;
+      return Promise.all(pending);
+    },
+    /** Closes the client's keep-alive connections, which the gateway then closes on its side too. */
+    close() {
+      return pool.close().catch(() => pool.destroy());
     },
   };
 }
