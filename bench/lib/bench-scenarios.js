@@ -62,7 +62,8 @@ export const SCENARIOS = {
   },
   'stream-paced': {
     description: 'streaming passthrough, 64 chunks 20 ms apart: first token and spread of chunk arrivals',
-    cases: [{ id: 'paced-20', model: 'bench-paced-20', stream: true, chunks: 64, paceMs: 20, concurrencies: [1, 64] }],
+    // A paced stream lasts 1.3 s: 10 s windows give a client seven first tokens a round, not two.
+    cases: [{ id: 'paced-20', model: 'bench-paced-20', stream: true, chunks: 64, paceMs: 20, concurrencies: [1, 64], durationMs: 10_000 }],
   },
   workers: {
     description:
