@@ -3,10 +3,10 @@
  * creates it), list and disable them; any caller redeems one through `POST /api/redeem`.
  */
 import { randomUUID } from 'node:crypto';
-import { newLedgerEntryId } from '../../store/ledger-entry-id.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../core/index.js';
+import { newLedgerEntryId } from '../../store/ledger-entry-id.js';
 import { generateRedemptionCode, hashRedemptionCode } from '../../accounts/redemption-code-format.js';
 import { unitsToUsdNumber } from '../../metering/money.js';
 import type { RedemptionCodeRecord, RedemptionCodeStore } from '../../store/redemption-code-store.js';

@@ -40,8 +40,6 @@ export function readJsonEventStream<Wire>(
   return { [Symbol.asyncIterator]: () => new PushedJsonEvents(opened, parser, options.endMarker) };
 }
 
-type Ending = 'complete' | 'failed' | 'quiet';
-
 class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
   private queue: StreamEvent[] = [];
   private head = 0;
@@ -78,7 +76,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
   return(): Promise<IteratorResult<StreamEvent>> {
     this.queue = [];
     this.head = 0;
-    if (!this.ended) this.finish('failed');
+    if (!this.ended) this.finish(false);
     return Promise.resolve({ done: true, value: undefined });
   }
 
@@ -132,7 +130,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
     if (this.ended) return;
     if (this.endMarker !== undefined && message.data.trim() === this.endMarker) {
       this.emitAll(this.parser.end());
-      this.finish('complete');
+      this.finish(true);
       return;
     }
     let event: Wire;
@@ -147,12 +145,12 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
         // The error must be the last event: the usage so far goes first.
         this.emitAll(this.parser.end());
         this.emit(streamEvent);
-        this.finish('failed');
+        this.finish(false);
         return;
       }
       this.emit(streamEvent);
     }
-    if (this.parser.isComplete) this.finish('complete');
+    if (this.parser.isComplete) this.finish(true);
   }
 
   private onBodyEnd(): void {
@@ -163,26 +161,27 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
       return this.onBodyFailure(error);
     }
     if (this.ended) return;
-    if (this.opened.isCallerAborted()) return this.finish('quiet');
+    if (this.opened.isCallerAborted()) return this.finish(false);
     this.emitAll(this.parser.end());
     this.emit({ type: 'error', error: streamCutError() });
-    this.finish('failed');
+    this.finish(false);
   }
 
   private onBodyFailure(error: unknown): void {
     if (this.ended) return;
-    if (this.opened.isCallerAborted()) return this.finish('quiet');
+    if (this.opened.isCallerAborted()) return this.finish(false);
     this.emitAll(this.parser.end());
     const mapped = this.opened.mapFailure(error);
     this.emit({ type: 'error', error: mapped.code === 'upstream_timeout' ? mapped : streamCutError() });
-    this.finish('failed');
+    this.finish(false);
   }
 
-  private finish(ending: Ending): void {
+  /** No more events: a completed body drains on, any other is cut. */
+  private finish(completed: boolean): void {
     this.ended = true;
     this.opened.dispose();
     const body = this.opened.body;
-    if (ending === 'complete') {
+    if (completed) {
       // Reading what little follows the last event lets the connection go back to the pool.
       if (this.paused) body.resume();
     } else if (!body.destroyed) {
