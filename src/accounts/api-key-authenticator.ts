@@ -103,18 +103,24 @@ export class ApiKeyAuthenticator {
     }
     if (this.now() - cached.loadedAt > this.accountMaxAgeMs && !cached.refreshing) {
       // Serve the cached copy now and refresh behind it: the request path never waits on the store.
+      // A turn later, so that an embedded store's synchronous read runs after this request has
+      // gone upstream rather than before.
       cached.refreshing = true;
-      this.store
-        .findAccountById(accountId)
-        .then((account) => {
-          if (account) this.accounts.set(accountId, { account, loadedAt: this.now(), refreshing: false });
-          else this.accounts.delete(accountId);
-        })
-        .catch(() => {
-          cached.refreshing = false;
-        });
+      setImmediate(() => this.refreshAccount(accountId, cached));
     }
     return cached.account;
+  }
+
+  private refreshAccount(accountId: string, cached: CachedAccount): void {
+    this.store
+      .findAccountById(accountId)
+      .then((account) => {
+        if (account) this.accounts.set(accountId, { account, loadedAt: this.now(), refreshing: false });
+        else this.accounts.delete(accountId);
+      })
+      .catch(() => {
+        cached.refreshing = false;
+      });
   }
 
   private rememberUnknown(hash: string): void {
