@@ -36,7 +36,8 @@ export function buildOpenAIChatBody(
 
 /** A shallow copy of the client's body, with only the renames the target server needs. */
 function passthroughBody(original: Record<string, unknown>, dialect: OpenAIDialectOptions): Record<string, unknown> {
-  const body = { ...original };
+  // Object.assign rather than a spread: V8 on Node 20 adds fields to a spread's copy on a slow path.
+  const body = Object.assign({}, original);
   for (const field of gatewayExtensionFields) delete body[field];
   if (dialect.maxTokensField === 'max_tokens') moveField(body, 'max_completion_tokens', 'max_tokens');
   if (dialect.seedField === 'random_seed') moveField(body, 'seed', 'random_seed');
@@ -111,9 +112,8 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** The client's stream options with `include_usage` on; copied, since the client's body is not ours to change. */
+/** The client's stream options with `include_usage` on, copied as in `passthroughBody`: the client's body is not ours to change. */
 function withUsageIncluded(options: unknown): Record<string, unknown> {
-  // Not `{ ...options, include_usage: true }`: adding a field after a spread is V8's slow path.
   const copy: Record<string, unknown> = Object.assign({}, asRecord(options));
   copy.include_usage = true;
   return copy;
