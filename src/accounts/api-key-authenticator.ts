@@ -103,10 +103,12 @@ export class ApiKeyAuthenticator {
     }
     if (this.now() - cached.loadedAt > this.accountMaxAgeMs && !cached.refreshing) {
       // Serve the cached copy now and refresh behind it: the request path never waits on the store.
-      // A turn later, so that an embedded store's synchronous read runs after this request has
-      // gone upstream rather than before.
+      // On the next turn of the event loop, so that an embedded store's synchronous read runs after
+      // this request has gone upstream: undici writes a request on an idle keep-alive connection
+      // from an immediate of this turn (after checking the connection), so an immediate of ours,
+      // queued first, would run before that write.
       cached.refreshing = true;
-      setImmediate(() => this.refreshAccount(accountId, cached));
+      setTimeout(() => this.refreshAccount(accountId, cached), 0);
     }
     return cached.account;
   }

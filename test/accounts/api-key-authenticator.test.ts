@@ -35,7 +35,7 @@ function storeWith(account: AccountRecord): { store: Store; accountReads: () => 
   return { store, accountReads: () => reads, setAccount: (next) => (current = next) };
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const afterNextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
 describe('ApiKeyAuthenticator', () => {
   it('serves a stale account from memory and reads it again only after the request has moved on', async () => {
@@ -53,8 +53,7 @@ describe('ApiKeyAuthenticator', () => {
     expect((await authenticator.authenticate(rawKey)).account.balance).toBe(100n);
     expect(accountReads()).toBe(1);
 
-    await nextTurn();
-    await nextTurn();
+    await afterNextTurn();
     expect(accountReads()).toBe(2);
     expect((await authenticator.authenticate(rawKey)).account.balance).toBe(40n);
     // Fresh again: no further read.
