@@ -17,19 +17,78 @@ import type { AttemptRecord, AttemptStatus, HoldRecord, LedgerRecord, LedgerSett
 const FORMAT_VERSION = 2;
 
 export function encodeSettlementLine(record: LedgerRecord): string {
-  if ('hold' in record) {
-    return `${JSON.stringify({ v: FORMAT_VERSION, hold: { ...record.hold, amount: record.hold.amount.toString() } })}\n`;
-  }
-  const { generation, charge } = record;
+  if ('hold' in record) return `{"v":${FORMAT_VERSION},"hold":${encodeHold(record.hold)}}\n`;
+  // Written field by field: the generic JSON.stringify walk was a measurable share of the request's CPU.
   // Optional parts are written only when present, so that a record reads back exactly as written.
-  return `${JSON.stringify({
-    v: FORMAT_VERSION,
-    generation: { ...generation, cost: generation.cost.toString() },
-    charge: charge.toString(),
-    ...(record.heldAmount === undefined ? {} : { held: record.heldAmount.toString() }),
-    ...(record.budgetPeriodStart === undefined ? {} : { period: record.budgetPeriodStart }),
-    ...(record.attemptLog === undefined ? {} : { attempts: record.attemptLog }),
-  })}\n`;
+  let line = `{"v":${FORMAT_VERSION},"generation":${encodeGeneration(record.generation)},"charge":"${record.charge}"`;
+  if (record.heldAmount !== undefined) line += `,"held":"${record.heldAmount}"`;
+  if (record.budgetPeriodStart !== undefined) line += `,"period":${nullableNumber(record.budgetPeriodStart)}`;
+  if (record.attemptLog !== undefined) {
+    line += ',"attempts":[';
+    for (let index = 0; index < record.attemptLog.length; index += 1) {
+      if (index > 0) line += ',';
+      line += encodeAttempt(record.attemptLog[index]!);
+    }
+    line += ']';
+  }
+  return `${line}}\n`;
+}
+
+/** As JSON.stringify writes a number: non-finite values become null (and are refused when read). */
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+function nullableNumber(value: number | null): string {
+  return value === null ? 'null' : number(value);
+}
+
+// Anything JSON might escape (quotes, backslash, control characters, and all non-ASCII, which
+// covers lone surrogates) goes through JSON.stringify; ids and names, nearly always plain
+// ASCII, are quoted directly, which is about three times faster.
+const MAY_NEED_ESCAPING = /["\\\u0000-\u001f\u007f-\uffff]/;
+
+function string(value: string): string {
+  return MAY_NEED_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+function nullableString(value: string | null): string {
+  return value === null ? 'null' : string(value);
+}
+
+function encodeGeneration(generation: GenerationRecord): string {
+  return (
+    `{"id":${string(generation.id)},"accountId":${string(generation.accountId)}` +
+    `,"keyId":${nullableString(generation.keyId)},"model":${string(generation.model)}` +
+    `,"provider":${nullableString(generation.provider)},"channel":${nullableString(generation.channel)}` +
+    `,"endpoint":${string(generation.endpoint)},"status":${string(generation.status)}` +
+    `,"httpStatus":${number(generation.httpStatus)},"errorCode":${nullableString(generation.errorCode)}` +
+    `,"stream":${generation.stream === true},"promptTokens":${number(generation.promptTokens)}` +
+    `,"completionTokens":${number(generation.completionTokens)},"cachedTokens":${number(generation.cachedTokens)}` +
+    `,"cacheWriteTokens":${number(generation.cacheWriteTokens)},"reasoningTokens":${number(generation.reasoningTokens)}` +
+    `,"usageEstimated":${generation.usageEstimated === true},"cost":"${generation.cost}"` +
+    `,"latencyMs":${number(generation.latencyMs)},"ttftMs":${nullableNumber(generation.ttftMs)}` +
+    `,"attempts":${number(generation.attempts)},"createdAt":${number(generation.createdAt)}}`
+  );
+}
+
+function encodeHold(hold: HoldRecord): string {
+  return (
+    `{"generationId":${string(hold.generationId)},"accountId":${string(hold.accountId)}` +
+    `,"keyId":${nullableString(hold.keyId)},"amount":"${hold.amount}","instanceId":${string(hold.instanceId)}` +
+    `,"model":${string(hold.model)},"endpoint":${string(hold.endpoint)}` +
+    `,"stream":${hold.stream === true},"createdAt":${number(hold.createdAt)}}`
+  );
+}
+
+function encodeAttempt(attempt: AttemptRecord): string {
+  return (
+    `{"attempt":${number(attempt.attempt)},"channel":${nullableString(attempt.channel)}` +
+    `,"provider":${nullableString(attempt.provider)},"model":${string(attempt.model)}` +
+    `,"status":${string(attempt.status)},"upstreamStatus":${nullableNumber(attempt.upstreamStatus)}` +
+    `,"errorCode":${nullableString(attempt.errorCode)},"errorMessage":${nullableString(attempt.errorMessage)}` +
+    `,"latencyMs":${number(attempt.latencyMs)},"startedAt":${number(attempt.startedAt)}}`
+  );
 }
 
 const STATUSES: ReadonlySet<string> = new Set<GenerationStatus>(['success', 'error', 'cancelled']);
