@@ -11,7 +11,7 @@
  * delay that dies with the process leaves no record, and nothing was charged for it.
  */
 import type { Caller } from '../accounts/api-key-authenticator.js';
-import type { HoldRecord, LedgerSettlement } from '../store/ledger-store.js';
+import type { HoldRecord, JournalWritten, LedgerSettlement } from '../store/ledger-store.js';
 import { budgetPeriodStart } from './budget-period.js';
 import type { CreditClaim, CreditReservations } from './credit-reservations.js';
 
@@ -38,13 +38,15 @@ export interface RequestLedger {
   hold(request: HoldRequest): Promise<HoldTicket | null>;
   /**
    * Records the end of a request: its generation, the release of its hold and its charge, in one
-   * journal record. Throws when the ticket was settled already.
+   * journal record. Throws when the ticket was settled already. The promise resolves once the
+   * record is in the journal (null: it already is); the client's answer waits for it, so that no
+   * answered request goes unbilled when the process dies.
    */
-  settle(settlement: LedgerSettlement, ticket: HoldTicket | null): void;
+  settle(settlement: LedgerSettlement, ticket: HoldTicket | null): JournalWritten;
 }
 
 export interface LedgerJournal {
-  record(settlement: LedgerSettlement): void;
+  record(settlement: LedgerSettlement): JournalWritten;
   recordHold(hold: HoldRecord): void;
 }
 
@@ -126,7 +128,7 @@ export class HoldLedger implements RequestLedger {
     return { generationId: request.generationId, amount: request.amount, claim };
   }
 
-  settle(settlement: LedgerSettlement, ticket: HoldTicket | null): void {
+  settle(settlement: LedgerSettlement, ticket: HoldTicket | null): JournalWritten {
     if (ticket) {
       if (this.settled.has(ticket)) throw new Error(`the hold of ${ticket.generationId} was settled already`);
       this.settled.add(ticket);
@@ -137,15 +139,14 @@ export class HoldLedger implements RequestLedger {
       const settled: LedgerSettlement = { generation: settlement.generation, charge: settlement.charge, budgetPeriodStart: ticket.claim.periodStart };
       if (heldInStore) settled.heldAmount = ticket.amount;
       if (settlement.attemptLog !== undefined) settled.attemptLog = settlement.attemptLog;
-      this.options.journal.record(settled);
-      return;
+      return this.options.journal.record(settled);
     }
     if (settlement.charge > 0n) {
       // A charge without a hold (prices changed while the request ran): still counted as pending.
       const { accountId, keyId } = settlement.generation;
       this.options.reservations.settled({ accountId, keyId, keyBudget: null, budgetPeriod: 'total', periodStart: null, amount: 0n }, settlement.charge);
     }
-    this.options.journal.record(settlement);
+    return this.options.journal.record(settlement);
   }
 
   private startSweeper(): void {

@@ -102,7 +102,9 @@ export async function streamChat(options: {
     if (!writer.isClosed) await writer.write(encoder.encode({ type: 'error', error: asGatewayError(error) }));
   }
   const clientLeft = writer.isClosed || context.signal.aborted;
-  const { usage, cost } = session.finish(clientLeft ? 'client_closed' : 'completed');
+  const { usage, cost, written } = session.finish(clientLeft ? 'client_closed' : 'completed');
+  // The stream ends once its record is in the journal.
+  if (written) await written;
   if (clientLeft || failed) {
     writer.end();
     return clientLeft ? 'client_left' : 'failed';

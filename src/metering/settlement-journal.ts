@@ -9,12 +9,13 @@
  * appending behind a torn line would glue the next line to it).
  *
  * Durability:
- * - `append` hands the line to the OS with one synchronous `write` before returning. From then
- *   on it survives the process being killed (even `kill -9`): the data is in the page cache.
+ * - `append` (and `appendLines`, for several lines) hands the data to the OS with one synchronous
+ *   `write` before returning. From then on it survives the process being killed (even
+ *   `kill -9`): the data is in the page cache.
  * - Power loss or a kernel crash can lose what the OS had not written to disk yet. With
  *   `fsyncIntervalMs: N > 0` (default 1000) a timer runs `fdatasync` in the background every N
  *   ms when something was appended, so at most about the last N ms of appends are at risk.
- *   With 0, every `append` runs `fdatasync` before returning (slow: one disk flush per request).
+ *   With 0, every append runs `fdatasync` before returning (one disk flush per write).
  *   With null, only the OS decides when data reaches the disk.
  * - A new segment's directory entry is made durable too (fsync of the directory), at the next
  *   group sync, or immediately with 0.
@@ -142,25 +143,39 @@ export class SettlementJournal {
    * that keeps the line; otherwise the same as `append`.
    */
   appendLine(line: string): JournalPosition {
+    return this.appendLines([line])[0]!;
+  }
+
+  /**
+   * Writes several encoded lines with one `write`, in order; when this returns, all are in the OS.
+   * Returns where each line starts.
+   */
+  appendLines(lines: readonly string[]): JournalPosition[] {
     if (this.closed) throw new Error('settlement journal is closed');
     // Without its newline, the next line would be glued to this one and both lost on reading.
-    if (!line.endsWith('\n')) throw new Error('a settlement journal line must end with a newline');
+    if (!lines.every((line) => line.endsWith('\n'))) throw new Error('a settlement journal line must end with a newline');
     this.open();
-    const bytes = Buffer.from(line, 'utf8');
+    const bytes = Buffer.from(lines.length === 1 ? lines[0]! : lines.join(''), 'utf8');
     if (this.activeDescriptor !== null && this.activeBytes > 0 && this.activeBytes + bytes.length > this.maxSegmentBytes) {
       this.rotate();
     }
     const descriptor = this.activeDescriptor ?? this.startSegment();
-    const position: JournalPosition = { segment: this.activeSegment!, offset: this.activeBytes };
+    const segment = this.activeSegment!;
+    const positions: JournalPosition[] = [];
+    let offset = this.activeBytes;
+    for (const line of lines) {
+      positions.push({ segment, offset });
+      offset += lines.length === 1 ? bytes.length : Buffer.byteLength(line, 'utf8');
+    }
     let written = 0;
     while (written < bytes.length) {
       written += fs.writeSync(descriptor, bytes, written, bytes.length - written);
     }
     this.activeBytes += bytes.length;
-    this.activeRecords += 1;
+    this.activeRecords += lines.length;
     if (this.fsyncIntervalMs === 0) fs.fdatasyncSync(descriptor);
     else this.unsynced = true;
-    return position;
+    return positions;
   }
 
   /** The segment being appended to, or null when none is open. */

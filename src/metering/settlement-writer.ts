@@ -2,7 +2,8 @@
  * Takes finished requests' settlements, and the holds taken before requests went upstream, off
  * the request path and stores them in batches.
  *
- * `record` and `recordHold` cost one synchronous journal append and an array push; batches go to
+ * `record` and `recordHold` encode the record and add it to this turn's journal append group (one
+ * synchronous write for every record of the turn, `journal-append-group.ts`); batches go to
  * `store.settle` every `flushIntervalMs`, or sooner when `maxBatch` are waiting. A failing store
  * keeps its batch, which is retried with exponential backoff. The in-memory queue holds at most
  * `maxQueued` settlements: beyond that they live only in the journal (already durable) and are
@@ -10,52 +11,14 @@
  * store stalls. A journal segment is deleted once every settlement in it is confirmed.
  */
 import type { Settlement } from '../store/store.js';
-import { isOpenedHold, type HoldRecord, type LedgerRecord, type LedgerSettlement } from '../store/ledger-store.js';
+import { isOpenedHold, type HoldRecord, type JournalWritten, type LedgerRecord, type LedgerSettlement } from '../store/ledger-store.js';
 import type { JournalPosition, SettlementJournal } from './settlement-journal.js';
+import { JournalAppendGroup } from './journal-append-group.js';
 import { encodeSettlementLine } from './settlement-line.js';
+import type { LedgerWriteTarget, SettlementWriterMetrics, SettlementWriterOptions } from './settlement-writer-options.js';
+import { JournalSegmentStates } from './journal-segment-states.js';
 
-/** Where batches go: `Store.settle`, which also takes the journal's hold records. */
-export interface LedgerWriteTarget {
-  /**
-   * `encodedLines[i]` is `batch[i]` as its journal line (undefined where there is none), for a
-   * target that moves the batch more cheaply as text; a target may ignore them.
-   */
-  settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
-}
-
-export interface SettlementWriterOptions {
-  store: LedgerWriteTarget;
-  journal: SettlementJournal;
-  flushIntervalMs?: number;
-  maxBatch?: number;
-  maxQueued?: number;
-  /** First retry delay after a failed store call; doubles per failure up to `retryMaxMs`. */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  /** Called after the store confirmed a settlement (new or already stored). */
-  onSettled?: (settlement: Settlement) => void;
-  /** Called after each confirmed batch with the records of this run in it (not those read back from earlier runs). */
-  onStored?: (records: readonly LedgerRecord[]) => void;
-  /** Store failures and hook errors, for logging; the writer keeps going. */
-  onError?: (error: unknown) => void;
-}
-
-export interface SettlementWriterMetrics {
-  /** Settlements held in memory, waiting for the store. */
-  queued: number;
-  /** Settlements of this run waiting only in the journal (queue was full). */
-  journalOnly: number;
-  /** Settlements the store confirmed since start. */
-  flushedTotal: number;
-  /** Store calls that failed. */
-  failedFlushes: number;
-  /** Store calls made. */
-  storeCalls: number;
-  /** Undecodable journal lines skipped while reading back (torn or damaged). */
-  skippedJournalLines: number;
-  /** Appends the journal refused (e.g. disk full); those settlements were kept in memory only. */
-  journalFailures: number;
-}
+export type { LedgerWriteTarget, SettlementWriterMetrics, SettlementWriterOptions } from './settlement-writer-options.js';
 
 interface QueuedRecord {
   record: LedgerRecord;
@@ -67,13 +30,11 @@ interface QueuedRecord {
   live: boolean;
 }
 
-interface SegmentState {
-  /** Settlements in the segment known and not yet confirmed. */
-  outstanding: number;
-  /** Left by an earlier run: its settlements are counted as they are read back. */
-  countedOnRead: boolean;
-  /** Some of it has not been read back yet (earlier runs' segments only). */
-  unread: boolean;
+/** A record waiting for its turn's journal write. */
+interface UnwrittenRecord {
+  record: LedgerRecord;
+  /** Undefined when it could not be encoded: it is queued without a journal line. */
+  line: string | undefined;
 }
 
 export class SettlementWriter {
@@ -92,8 +53,9 @@ export class SettlementWriter {
   private queueHead = 0;
   /** First journal position whose settlements are not in memory; null when all are. */
   private backlog: JournalPosition | null = null;
-  private readonly segmentStates = new Map<number, SegmentState>();
+  private readonly segments = new JournalSegmentStates();
   private readonly pendingByAccount = new Map<string, bigint>();
+  private readonly unwritten = new JournalAppendGroup<UnwrittenRecord>((records) => this.journalAndQueue(records));
 
   private recordedLive = 0;
   private confirmedLive = 0;
@@ -145,9 +107,13 @@ export class SettlementWriter {
     this.timer.unref();
   }
 
-  /** Durably notes a finished request and queues it for the store. Never waits. */
-  record(settlement: LedgerSettlement): void {
+  /**
+   * Notes a finished request for the journal and the store. Never waits; the promise returned
+   * resolves once the record is in the journal (null: it already is). Answer the client after it.
+   */
+  record(settlement: LedgerSettlement): JournalWritten {
     this.append(settlement);
+    return this.unwritten.whenWritten();
   }
 
   /** Durably notes a hold taken before a request goes upstream. Never waits. */
@@ -157,33 +123,55 @@ export class SettlementWriter {
 
   private append(record: LedgerRecord): void {
     if (!this.started || this.closed) throw new Error('settlement writer is not running');
-    let position: JournalPosition | null = null;
     let line: string | undefined;
     try {
       line = encodeSettlementLine(record);
-      position = this.journal.appendLine(line);
     } catch (error) {
-      // Disk full or failing: the charge must still reach the store, so memory keeps the only
-      // copy (even past maxQueued); it is lost only if the process dies before the flush.
       this.journalFailures += 1;
       this.report(error);
     }
     this.addPending(record, 1n);
     this.recordedLive += 1;
-    if (position === null) {
-      this.queue.push({ record, line, segment: null, live: true });
-    } else {
-      this.stateOf(position.segment).outstanding += 1;
-      if (this.backlog === null && this.queueLength < this.maxQueued) {
-        this.queue.push({ record, line, segment: position.segment, live: true });
-      } else {
-        // Everything after the first journal-only settlement stays in the journal too, so that
-        // reading back in order eventually catches up with the writing end.
-        this.backlog ??= position;
-        this.journalOnly += 1;
+    this.unwritten.add({ record, line });
+  }
+
+  /** Appends a turn's records to the journal with one write, then queues them for the store. */
+  private journalAndQueue(records: UnwrittenRecord[]): void {
+    const lines: string[] = [];
+    for (const item of records) if (item.line !== undefined) lines.push(item.line);
+    let positions: JournalPosition[] | null = null;
+    if (lines.length > 0) {
+      try {
+        positions = this.journal.appendLines(lines);
+      } catch (error) {
+        // Disk full or failing: the charges must still reach the store, so memory keeps the only
+        // copy (even past maxQueued); it is lost only if the process dies before the flush.
+        this.journalFailures += lines.length;
+        this.report(error);
       }
     }
+    let written = 0;
+    for (const { record, line } of records) {
+      const position = line === undefined || positions === null ? null : positions[written++]!;
+      this.enqueue(record, line, position);
+    }
     if (this.queueLength >= this.maxBatch) this.scheduleRun();
+  }
+
+  private enqueue(record: LedgerRecord, line: string | undefined, position: JournalPosition | null): void {
+    if (position === null) {
+      this.queue.push({ record, line, segment: null, live: true });
+      return;
+    }
+    this.segments.of(position.segment).outstanding += 1;
+    if (this.backlog === null && this.queueLength < this.maxQueued) {
+      this.queue.push({ record, line, segment: position.segment, live: true });
+    } else {
+      // Everything after the first journal-only settlement stays in the journal too, so that
+      // reading back in order eventually catches up with the writing end.
+      this.backlog ??= position;
+      this.journalOnly += 1;
+    }
   }
 
   /**
@@ -229,6 +217,8 @@ export class SettlementWriter {
       failure = error;
     }
     this.closed = true;
+    // Records that arrived during the final flush go to the journal, for the next start.
+    this.unwritten.writeNow();
     this.journal.close();
     this.deleteConfirmedSegments();
     await this.journal.removalsFinished();
@@ -251,7 +241,7 @@ export class SettlementWriter {
     this.journal.open();
     const leftovers = this.journal.leftoverSegments();
     for (const segment of leftovers) {
-      this.segmentStates.set(segment, { outstanding: 0, countedOnRead: true, unread: true });
+      this.segments.addLeftover(segment);
     }
     const first = leftovers[0];
     if (first !== undefined) this.backlog = { segment: first, offset: 0 };
@@ -263,16 +253,7 @@ export class SettlementWriter {
   }
 
   private hasWork(): boolean {
-    return this.queueLength > 0 || this.backlog !== null;
-  }
-
-  private stateOf(segment: number): SegmentState {
-    let state = this.segmentStates.get(segment);
-    if (!state) {
-      state = { outstanding: 0, countedOnRead: false, unread: false };
-      this.segmentStates.set(segment, state);
-    }
-    return state;
+    return this.queueLength > 0 || this.backlog !== null || this.unwritten.size > 0;
   }
 
   private addPending(record: LedgerRecord, sign: 1n | -1n): void {
@@ -325,7 +306,7 @@ export class SettlementWriter {
   private refillFromJournal(): void {
     while (this.backlog !== null && this.queueLength < this.maxQueued) {
       const cursor = this.backlog;
-      const state = this.stateOf(cursor.segment);
+      const state = this.segments.of(cursor.segment);
       const read = this.journal.readSegment(cursor.segment, cursor.offset, this.maxQueued - this.queueLength);
       this.skippedJournalLines += read.skippedLines;
       for (const [index, record] of read.records.entries()) {
@@ -352,6 +333,7 @@ export class SettlementWriter {
   }
 
   private async settleOneBatch(): Promise<void> {
+    this.unwritten.writeNow();
     this.refillFromJournal();
     if (this.queueLength === 0) {
       this.deleteConfirmedSegments();
@@ -378,7 +360,7 @@ export class SettlementWriter {
     this.retryAt = 0;
     this.dropFromQueue(batch.length);
     for (const item of batch) {
-      const state = item.segment === null ? undefined : this.segmentStates.get(item.segment);
+      const state = item.segment === null ? undefined : this.segments.get(item.segment);
       if (state) state.outstanding -= 1;
       this.addPending(item.record, -1n);
       if (item.live) this.confirmedLive += 1;
@@ -417,12 +399,9 @@ export class SettlementWriter {
   }
 
   private deleteConfirmedSegments(): void {
-    for (const [segment, state] of this.segmentStates) {
-      if (segment === this.journal.currentSegment) continue;
-      if (state.outstanding > 0 || state.unread) continue;
-      if (this.backlog !== null && this.backlog.segment <= segment) continue;
+    for (const segment of this.segments.confirmed(this.journal.currentSegment, this.backlog)) {
       this.journal.deleteSegment(segment);
-      this.segmentStates.delete(segment);
+      this.segments.delete(segment);
     }
   }
 

@@ -12,6 +12,7 @@ import { computeCost } from '../metering/compute-cost.js';
 import { EXACT_COUNT_BELOW_TOKENS, promptSizeOf, type PromptSize } from '../metering/prompt-size.js';
 import { isPricedPlan, worstCaseCost } from '../credit/worst-case-cost.js';
 import type { HoldTicket } from '../credit/hold-ledger.js';
+import type { JournalWritten } from '../store/ledger-store.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies, type RoutePlan } from './admit-and-plan.js';
 import { AttemptLog } from './attempt-log.js';
@@ -47,8 +48,11 @@ export interface ChatStreamSession {
   attempts: number;
   /** The public id of the model that answered (a fallback model when the requested one failed). */
   model: string;
-  /** Records the request (once) and returns what it cost, for the final usage chunk. */
-  finish(ending: 'completed' | 'client_closed'): { usage: Usage | null; cost: bigint };
+  /**
+   * Records the request (once) and returns what it cost, for the final usage chunk, and when its
+   * record is in the journal (`written`): the stream's closing frames wait for it.
+   */
+  finish(ending: 'completed' | 'client_closed'): { usage: Usage | null; cost: bigint; written: JournalWritten };
 }
 
 /**
@@ -84,7 +88,9 @@ export class ChatPipeline {
       const cost = this.cost(usage, result.attempt, caller);
       settled = true;
       this.deps.policy?.recordTokens(caller, usage.inputTokens + usage.outputTokens);
-      this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
+      const written = this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
+      // The answer leaves once its record is in the journal.
+      if (written) await written;
       return { response: result.value, usage, cost, attempts: result.attempts, model: result.attempt.modelId };
     } catch (error) {
       if (!settled) this.recordFailure(caller, request, context, error, false, ticket, log);
@@ -138,8 +144,8 @@ export class ChatPipeline {
         stream: true,
         ttftMs: meter.firstTokenAt === null ? null : meter.firstTokenAt - context.startedAt,
       });
-      this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
-      return { usage, cost };
+      const written = this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
+      return { usage, cost, written };
     };
     return { events: opened.value.events, attempts: opened.attempts, model: opened.attempt.modelId, finish };
   }

@@ -75,7 +75,9 @@ export class EmbeddingPipeline {
       const cost = price ? callerAmount(this.deps.policy, caller, computeCost(usage, price)) : 0n;
       settled = true;
       this.deps.policy?.recordTokens(caller, usage.inputTokens);
-      this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
+      const written = this.deps.ledger.settle(buildSettlement(caller, context, answeredFacts(result, usage, cost), this.now(), log.records), ticket);
+      // The answer leaves once its record is in the journal.
+      if (written) await written;
       return { response: result.value, cost, attempts: result.attempts };
     } catch (error) {
       if (!settled) {

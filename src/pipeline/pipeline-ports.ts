@@ -2,11 +2,15 @@ import type { ProviderAdapter } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import type { PriceRatio } from '../accounts/account-group-pricing.js';
 import type { Settlement } from '../store/store.js';
+import type { JournalWritten } from '../store/ledger-store.js';
 
 /** The narrow views of other modules that the request pipeline needs. */
 export interface SettlementSink {
-  /** Makes the settlement durable before returning (journal), then stores it in the background. */
-  record(settlement: Settlement): void;
+  /**
+   * Journals the settlement (with the others of this turn of the event loop), then stores it in
+   * the background. The promise resolves once it is in the journal; null when it already is.
+   */
+  record(settlement: Settlement): JournalWritten;
   /** Charges recorded but not yet in the store, per account. */
   pendingCharges(accountId: string): bigint;
   /** Writes everything recorded so far to the store. */

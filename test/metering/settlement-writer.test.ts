@@ -111,7 +111,9 @@ describe('SettlementWriter batching', () => {
   it('deletes journal segments once their settlements are stored', async () => {
     const store = new CountingStore();
     const { writer, directory } = await startedWriter(store, { maxBatch: 4 });
-    for (const id of ids('gen', 10)) writer.record(makeSettlement(id));
+    let written = null;
+    for (const id of ids('gen', 10)) written = writer.record(makeSettlement(id));
+    await written;
     expect(readdirSync(directory).length).toBeGreaterThan(0);
     await writer.flush();
     await writer.close();
@@ -128,6 +130,45 @@ describe('SettlementWriter batching', () => {
   });
 });
 
+describe('SettlementWriter journal writes', () => {
+  it('appends the records of one turn of the event loop with one write, and says when they are written', async () => {
+    const store = new CountingStore();
+    const directory = freshDirectory();
+    const journal = new SettlementJournal({ directory, fsyncIntervalMs: null });
+    const appendLines = vi.spyOn(journal, 'appendLines');
+    const writer = new SettlementWriter({ store, journal, flushIntervalMs: NEVER });
+    await writer.start();
+    const written = ids('gen', 5).map((id) => writer.record(makeSettlement(id)));
+    expect(written.every((promise) => promise instanceof Promise)).toBe(true);
+    expect(new Set(written).size).toBe(1);
+    // Nothing is written within the turn that recorded them.
+    expect(appendLines).not.toHaveBeenCalled();
+    await written[0];
+    expect(appendLines).toHaveBeenCalledTimes(1);
+    expect(appendLines.mock.calls[0]![0]).toHaveLength(5);
+    const segment = journal.currentSegment!;
+    expect(journal.readSegment(segment, 0, 100).records.map((record) => ('generation' in record ? record.generation.id : ''))).toEqual(ids('gen', 5));
+    // A later turn's records form a write of their own.
+    await writer.record(makeSettlement('gen-later'));
+    expect(appendLines).toHaveBeenCalledTimes(2);
+    await writer.flush();
+    expect(store.stored.size).toBe(6);
+    await writer.close();
+  });
+
+  it('writes records still waiting for their turn before closing, for the next start to store', async () => {
+    const store = new CountingStore();
+    store.beforeSettle = () => Promise.reject(new Error('store down'));
+    const directory = freshDirectory();
+    const { writer } = await startedWriter(store, {}, directory);
+    const written = writer.record(makeSettlement('gen-at-close'));
+    await writer.close().catch(() => undefined);
+    await written;
+    const reopened = new SettlementJournal({ directory, fsyncIntervalMs: null });
+    expect(reopened.replay().map((record) => ('generation' in record ? record.generation.id : ''))).toEqual(['gen-at-close']);
+  });
+});
+
 describe('SettlementWriter durability corners', () => {
   it('still stores settlements when the journal refuses appends, keeping them in memory', async () => {
     const store = new CountingStore();
@@ -137,9 +178,13 @@ describe('SettlementWriter durability corners', () => {
     const writer = new SettlementWriter({ store, journal, flushIntervalMs: NEVER, onError: (error) => errors.push(error) });
     await writer.start();
     journal.close();
-    for (const id of ids('gen', 3)) writer.record(makeSettlement(id));
+    let written = null;
+    for (const id of ids('gen', 3)) written = writer.record(makeSettlement(id));
+    await written;
     expect(writer.metrics).toMatchObject({ journalFailures: 3, queued: 3 });
-    expect(errors).toHaveLength(3);
+    // The three records of one turn were one refused write.
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('closed');
     await writer.flush();
     expect(store.stored.size).toBe(3);
     await writer.close();
@@ -224,12 +269,14 @@ describe('SettlementWriter with a failing store', () => {
     writerRef = writer;
     const total = 2000;
     let largestQueue = 0;
+    let written = null;
     for (let index = 0; index < total; index += 1) {
-      writer.record(makeSettlement(`gen-${index}`, 3n));
+      written = writer.record(makeSettlement(`gen-${index}`, 3n));
       largestQueue = Math.max(largestQueue, writer.metrics.queued);
       // Let the background loop run now and then, so the stalled call is really in flight.
       if (index % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    await written;
     expect(store.calls).toBe(1);
     expect(largestQueue).toBe(cap);
     expect(writer.metrics.journalOnly).toBe(total - cap);
@@ -245,7 +292,7 @@ describe('SettlementWriter with a failing store', () => {
     expect(writer.pendingCharges('account-1')).toBe(0n);
 
     // Once caught up, new records go through memory again.
-    writer.record(makeSettlement('gen-after'));
+    await writer.record(makeSettlement('gen-after'));
     expect(writer.metrics.queued).toBe(1);
     await writer.close();
     expect(store.stored.has('gen-after')).toBe(true);

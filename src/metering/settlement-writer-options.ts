@@ -1,0 +1,47 @@
+/** The settlement writer's options and metrics (`settlement-writer.ts`). */
+import type { Settlement } from '../store/store.js';
+import type { LedgerRecord } from '../store/ledger-store.js';
+import type { SettlementJournal } from './settlement-journal.js';
+
+/** Where batches go: `Store.settle`, which also takes the journal's hold records. */
+export interface LedgerWriteTarget {
+  /**
+   * `encodedLines[i]` is `batch[i]` as its journal line (undefined where there is none), for a
+   * target that moves the batch more cheaply as text; a target may ignore them.
+   */
+  settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
+}
+
+export interface SettlementWriterOptions {
+  store: LedgerWriteTarget;
+  journal: SettlementJournal;
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  maxQueued?: number;
+  /** First retry delay after a failed store call; doubles per failure up to `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Called after the store confirmed a settlement (new or already stored). */
+  onSettled?: (settlement: Settlement) => void;
+  /** Called after each confirmed batch with the records of this run in it (not those read back from earlier runs). */
+  onStored?: (records: readonly LedgerRecord[]) => void;
+  /** Store failures and hook errors, for logging; the writer keeps going. */
+  onError?: (error: unknown) => void;
+}
+
+export interface SettlementWriterMetrics {
+  /** Settlements held in memory, waiting for the store. */
+  queued: number;
+  /** Settlements of this run waiting only in the journal (queue was full). */
+  journalOnly: number;
+  /** Settlements the store confirmed since start. */
+  flushedTotal: number;
+  /** Store calls that failed. */
+  failedFlushes: number;
+  /** Store calls made. */
+  storeCalls: number;
+  /** Undecodable journal lines skipped while reading back (torn or damaged). */
+  skippedJournalLines: number;
+  /** Appends the journal refused (e.g. disk full); those settlements were kept in memory only. */
+  journalFailures: number;
+}
