@@ -173,8 +173,8 @@ export class KyselyStore implements Store {
 
   /** Oldest change first. */
   async listApiKeysUpdatedSince(since: number): Promise<ApiKeyRecord[]> {
-    // Compiled once and run with each poll's bound: building the query again twice a second, on
-    // code gone cold in between, was most of an idle gateway's CPU.
+    // Compiled once and run with each poll's bound: a poll runs twice a second on code gone cold
+    // in between, and building the query was most of a cold poll's time.
     this.#keysUpdatedSince ??= this.#db
       .selectFrom('api_keys')
       .selectAll()

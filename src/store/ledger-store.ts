@@ -30,10 +30,10 @@ export interface OpenedHold {
 
 export type AttemptStatus = 'success' | 'error' | 'cancelled';
 
-/** One upstream attempt of a generation: which channel, how it ended, how long it took. */
 /** Resolves once a record is in the settlement journal (the OS has it); null when it already is. */
 export type JournalWritten = Promise<void> | null;
 
+/** One upstream attempt of a generation: which channel, how it ended, how long it took. */
 export interface AttemptRecord {
   /** 1 for the first channel tried. */
   attempt: number;
