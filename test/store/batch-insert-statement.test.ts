@@ -152,6 +152,60 @@ describe('batch insert on SQLite', () => {
       await db.destroy();
     }
   });
+
+  it('inserts new rows of a transaction without RETURNING, and asks for it only when some row was stored before', async () => {
+    const statements: string[] = [];
+    const database = new SqliteDatabase(':memory:');
+    database.defaultSafeIntegers(true);
+    const db = new Kysely<any>({
+      dialect: new SqliteDialect({ database }),
+      log: (event) => {
+        if (event.level === 'query') statements.push(event.query.sql);
+      },
+    });
+    const returningCount = () => statements.filter((text) => text.includes(' returning ')).length;
+    try {
+      await sql`create table items (id text primary key, amount bigint not null, note text)`.execute(db);
+      const fresh = await db.transaction().execute((transaction) =>
+        executeBatchInsert(transaction, 'sqlite', ITEM_INSERT, [
+          { id: 'a', amount: 9_000_000_000_000_000_000n, note: null },
+          { id: 'b', amount: -5n, note: 'second' },
+        ]),
+      );
+      expect(fresh).toEqual([
+        { id: 'a', amount: 9_000_000_000_000_000_000n },
+        { id: 'b', amount: -5n },
+      ]);
+      expect(returningCount()).toBe(0);
+
+      const mixed = await db.transaction().execute((transaction) =>
+        executeBatchInsert(transaction, 'sqlite', ITEM_INSERT, [
+          { id: 'b', amount: 7n, note: 'replayed' },
+          { id: 'c', amount: 3n, note: null },
+          { id: 'd', amount: 4n, note: 'fourth' },
+        ]),
+      );
+      expect(mixed.map((row) => ({ id: row.id, amount: BigInt(row.amount) }))).toEqual([
+        { id: 'c', amount: 3n },
+        { id: 'd', amount: 4n },
+      ]);
+      expect(returningCount()).toBe(1);
+
+      const replayed = await db.transaction().execute((transaction) =>
+        executeBatchInsert(transaction, 'sqlite', ITEM_INSERT, [{ id: 'a', amount: 1n, note: 'again' }]),
+      );
+      expect(replayed).toEqual([]);
+      const stored = await sql<{ id: string; amount: bigint; note: string | null }>`select id, amount, note from items order by id`.execute(db);
+      expect(stored.rows).toEqual([
+        { id: 'a', amount: 9_000_000_000_000_000_000n, note: null },
+        { id: 'b', amount: -5n, note: 'second' },
+        { id: 'c', amount: 3n, note: null },
+        { id: 'd', amount: 4n, note: 'fourth' },
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
 });
 
 // Null (with a warning) skips outside CI; with CI=true an unreachable server fails the run.
