@@ -15,6 +15,7 @@ export interface LedgerWriteTarget {
 export interface SettlementWriterOptions {
   store: LedgerWriteTarget;
   journal: SettlementJournal;
+  /** How often waiting records go to the store when fewer than `maxBatch` wait (default 500 ms). */
   flushIntervalMs?: number;
   maxBatch?: number;
   maxQueued?: number;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { journalDirectory, SettlementJournal } from '../../src/metering/settlement-journal.js';
-import { SettlementWriter, type SettlementWriterOptions } from '../../src/metering/settlement-writer.js';
+import { DEFAULT_FLUSH_INTERVAL_MS, SettlementWriter, type SettlementWriterOptions } from '../../src/metering/settlement-writer.js';
 import type { Settlement } from '../../src/store/store.js';
 import { CountingStore, makeSettlement } from './settlement-fixtures.js';
 
@@ -64,6 +64,25 @@ describe('SettlementWriter batching', () => {
     writer.record(makeSettlement('gen-timer'));
     await vi.waitFor(() => expect(store.stored.has('gen-timer')).toBe(true));
     await writer.close();
+  });
+
+  it('stores waiting records after 500 ms by default, not before', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const store = new CountingStore();
+      const writer = new SettlementWriter({ store, journal: new SettlementJournal({ directory: freshDirectory(), fsyncIntervalMs: null }) });
+      await writer.start();
+      await writer.record(makeSettlement('gen-default-timer'));
+      vi.advanceTimersByTime(DEFAULT_FLUSH_INTERVAL_MS - 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(store.calls).toBe(0);
+      vi.advanceTimersByTime(1);
+      await vi.waitFor(() => expect(store.stored.has('gen-default-timer')).toBe(true));
+      expect(DEFAULT_FLUSH_INTERVAL_MS).toBe(500);
+      await writer.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not call the store inside record()', async () => {
