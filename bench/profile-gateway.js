@@ -3,7 +3,7 @@
 // (main thread, and the SQLite settlement thread when it ran) and a self-time table on stdout.
 //
 //   node bench/profile-gateway.js [--scenario chat|stream] [--concurrency 32] [--seconds 8]
-//     [--warmup 2] [--chunks 64] [--out docs/performance] [--min-percent 0.3] [--keep]
+//     [--warmup 2] [--chunks 64] [--interval-us 1000] [--out docs/performance] [--min-percent 0.3] [--keep]
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,6 +46,7 @@ function readOptions() {
     seconds: 'number',
     warmup: 'number',
     chunks: 'number',
+    'interval-us': 'number',
     out: 'string',
     'min-percent': 'number',
     keep: 'flag',
@@ -58,6 +59,8 @@ function readOptions() {
     seconds: Number(parsed.seconds ?? 8),
     warmupSeconds: Number(parsed.warmup ?? 2),
     chunks: Number(parsed.chunks ?? 64),
+    // V8's default sampling period; a shorter one resolves small functions better, at more overhead.
+    intervalMicros: Number(parsed['interval-us'] ?? 1000),
     outDirectory: path.resolve(String(parsed.out ?? path.join(repositoryRoot, 'docs', 'performance'))),
     minPercent: Number(parsed['min-percent'] ?? 0.3),
     keep: parsed.keep === true,
@@ -65,11 +68,11 @@ function readOptions() {
 }
 
 /** `serve` under the CPU profiler (a node argument: NODE_OPTIONS does not accept --cpu-prof). */
-async function startProfiledGateway(environment, directory, profileDirectory) {
+async function startProfiledGateway(environment, directory, profileDirectory, intervalMicros) {
   const port = await findFreePort();
   const logPath = path.join(directory, 'gateway.log');
   const logDescriptor = openSync(logPath, 'a');
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`, binPath, 'serve'], {
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`, `--cpu-prof-interval=${intervalMicros}`, binPath, 'serve'], {
     env: { ...environment, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', logDescriptor, logDescriptor],
   });
@@ -161,7 +164,7 @@ async function main() {
     const configPath = writeBenchConfig(directory, mock.origin);
     const environment = gatewayEnvironment(directory, configPath);
     const apiKey = await provisionBenchAccount(binPath, environment);
-    const gateway = await startProfiledGateway(environment, directory, profileDirectory);
+    const gateway = await startProfiledGateway(environment, directory, profileDirectory, options.intervalMicros);
 
     const request = {
       path: '/v1/chat/completions',
