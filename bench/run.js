@@ -3,7 +3,7 @@
 // Uses only Switchyard's public surface (command line, HTTP); see bench/README.md.
 //
 //   node --expose-gc bench/run.js [--quick] [--scenario chat,stream,...|all] [--skip many-streams]
-//     [--targets floor,switchyard,portkey] [--duration S] [--warmup S] [--rounds N]
+//     [--targets floor,switchyard,portkey] [--duration S] [--warmup S] [--jit-warmup S] [--rounds N]
 //     [--output DIR] [--bin PATH] [--keep-temp]
 //
 // Prints tables and writes latest.json, latest.svg and latest.md to bench/results (or --output).
@@ -21,6 +21,7 @@ import { assertGatewayBuilt, createBenchDirectory, removeBenchDirectory } from '
 import { benchMachineFacts } from './lib/bench-facts.js';
 import { formatReport } from './lib/markdown-report.js';
 import { measureWindow } from './lib/measure-window.js';
+import { warmUpTargets } from './lib/jit-warm-up.js';
 import { procAvailable, processTreeCpuSeconds, processTreeResidentBytes } from './lib/process-cpu.js';
 import { renderChart } from './lib/svg-chart.js';
 import { evaluateTargets } from './lib/target-checks.js';
@@ -44,6 +45,7 @@ function readSettings() {
     quick: 'flag',
     duration: 'number',
     warmup: 'number',
+    'jit-warmup': 'number',
     rounds: 'number',
     scenario: 'string',
     skip: 'string',
@@ -67,6 +69,8 @@ function readSettings() {
     quick,
     durationMs: Number(options.duration ?? (quick ? 0.3 : 3)) * 1000,
     warmupMs: Number(options.warmup ?? (quick ? 0.1 : 0.5)) * 1000,
+    // Once per target and case, before the first round (jit-warm-up.js).
+    jitWarmupMs: Number(options['jit-warmup'] ?? (quick ? 0 : 5)) * 1000,
     rounds: Math.max(1, Math.round(Number(options.rounds ?? (quick ? 1 : 3)))),
     scenarios: scenarios.filter((name) => name in SCENARIOS),
     externalScenarios: scenarios.filter((name) => name in EXTERNAL_SCENARIOS),
@@ -100,9 +104,10 @@ function plannedLoadMs(settings, cases) {
     const slowest = (benchCase.delayMs ?? 0) + (benchCase.paceMs ?? 0) * ((benchCase.chunks ?? 0) + 3);
     const warmupMs = settings.quick ? settings.warmupMs : (benchCase.warmupMs ?? settings.warmupMs);
     const windowMs = warmupMs + durationOf(settings, benchCase) + 2 * slowest + 300 + (settings.quick ? 0 : 600);
-    total += windowMs * benchCase.concurrencies.length * benchCase.targets.length;
+    total += windowMs * benchCase.concurrencies.length * benchCase.targets.length * settings.rounds;
+    if ((benchCase.delayMs ?? 0) < 1_000) total += settings.jitWarmupMs * benchCase.targets.length;
   }
-  return total * settings.rounds;
+  return total;
 }
 
 async function main() {
@@ -152,6 +157,12 @@ async function main() {
       for (const result of checked) warnings.push(...result.warnings);
     }
     for (const warning of warnings) log(`warning: ${warning}`);
+    if (settings.jitWarmupMs > 0) log(`warming every target up: ${settings.jitWarmupMs / 1000} s of load per case, unmeasured`);
+    const warmUpFailures = await warmUpTargets({ cases, targets, mockOrigin: mock.origin, durationMs: settings.jitWarmupMs, log });
+    if (warmUpFailures > 0) {
+      warnings.push(`${warmUpFailures} request(s) failed during the warm-up`);
+      log(`warning: ${warmUpFailures} request(s) failed during the warm-up`);
+    }
 
     // Everything the bench itself runs, so that the rest of the machine's busy time is "other load".
     const probe = createForeignLoadProbe(() => {
@@ -236,6 +247,7 @@ async function main() {
       quick: settings.quick,
       durationMs: settings.durationMs,
       warmupMs: settings.warmupMs,
+      jitWarmupMs: settings.jitWarmupMs,
       rounds: settings.rounds,
       scenarios: settings.scenarios,
       externalScenarios: settings.externalScenarios,
