@@ -176,6 +176,10 @@ describe.skipIf(!built)('SWITCHYARD_WORKERS=2', () => {
       const answers = await Promise.all(Array.from({ length: 4 }, () => onNewConnection(gateway.url, '/v1/models', { headers: { authorization: `Bearer ${key}` } })));
       return answers.every((answer) => answer.body.includes('"gpt-4o-mini"')) ? true : null;
     });
+    // Each worker logs its reload through the primary's pipe, which may deliver it after the answers.
+    await waitFor('both workers logging the reload', async () =>
+      (gateway.stderr().match(/configuration reloaded/g)?.length ?? 0) >= 2 ? true : null,
+    );
     expect(gateway.stderr().match(/configuration reloaded/g)?.length).toBeGreaterThanOrEqual(2);
   });
 
