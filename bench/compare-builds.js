@@ -1,0 +1,149 @@
+// Two builds of the gateway side by side: CPU per request under the same closed-loop chat load,
+// in short windows that alternate A B, B A, A B ... so that the machine's drift (on a virtual
+// machine, the same build measured 144 µs and 207 µs a request minutes apart) falls on both
+// alike. Each build runs its own instance (temp dir, SQLite) on the same mock upstream. A change
+// of a few percent needs a dozen cycles or more: the per-cycle ratio of one build against itself
+// spread from 0.85 to 1.31 over 8 cycles, with a median of 0.996.
+//
+//   node bench/compare-builds.js --a OLD/bin/switchyard.js [--b bin/switchyard.js] [--clients 64]
+//     [--window 3] [--cycles 12] [--jit-warmup 5] [--a-env K=V,K=V] [--b-env ...]
+//     [--a-node-flags "--flag"] [--b-node-flags ...]
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBenchChild, stopAllChildren } from './lib/child-processes.js';
+import { parseOptions } from './lib/command-line-options.js';
+import {
+  assertGatewayBuilt,
+  BENCH_MODEL,
+  createBenchDirectory,
+  gatewayEnvironment,
+  provisionBenchAccount,
+  removeBenchDirectory,
+  startGateway,
+  writeBenchConfig,
+} from './lib/gateway-setup.js';
+import { formatTable } from './lib/format-table.js';
+import { runLoad } from './lib/load-loop.js';
+import { processTreeCpuSeconds } from './lib/process-cpu.js';
+import { median } from './lib/stats.js';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Work a window started (a settlement batch, a journal write) finishes inside it.
+const SETTLE_MS = 300;
+const BODY = JSON.stringify({
+  model: BENCH_MODEL,
+  messages: [
+    { role: 'system', content: 'You are a terse assistant.' },
+    { role: 'user', content: 'Say hello in one short sentence.' },
+  ],
+  max_tokens: 16,
+});
+
+function readSettings() {
+  const options = parseOptions(process.argv.slice(2), {
+    a: 'string',
+    b: 'string',
+    clients: 'number',
+    window: 'number',
+    cycles: 'number',
+    'jit-warmup': 'number',
+    'a-env': 'string',
+    'b-env': 'string',
+    'a-node-flags': 'string',
+    'b-node-flags': 'string',
+  });
+  if (options.a === undefined) throw new Error('--a PATH (the bin/switchyard.js of the first build) is required');
+  const side = (name) => ({
+    name: name.toUpperCase(),
+    binPath: path.resolve(String(options[name] ?? path.join(repositoryRoot, 'bin', 'switchyard.js'))),
+    environment: parseEnvironment(options[`${name}-env`]),
+    nodeFlags: String(options[`${name}-node-flags`] ?? '').split(' ').filter(Boolean),
+  });
+  return {
+    sides: [side('a'), side('b')],
+    clients: Number(options.clients ?? 64),
+    windowMs: Number(options.window ?? 3) * 1000,
+    cycles: Math.round(Number(options.cycles ?? 12)),
+    warmupMs: Number(options['jit-warmup'] ?? 5) * 1000,
+  };
+}
+
+/** "K=V,K2=V2" -> { K: 'V', K2: 'V2' } */
+function parseEnvironment(text) {
+  if (text === undefined) return {};
+  return Object.fromEntries(
+    String(text)
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new Error(`expected K=V, got ${pair}`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
+}
+
+async function startSide(side, mockOrigin) {
+  assertGatewayBuilt(repositoryRoot, side.binPath, false);
+  const directory = createBenchDirectory();
+  const environment = gatewayEnvironment(directory, writeBenchConfig(directory, mockOrigin), side.environment);
+  const apiKey = await provisionBenchAccount(side.binPath, environment);
+  const gateway = await startGateway(side.binPath, environment, directory, side.nodeFlags);
+  const load = {
+    origin: gateway.origin,
+    request: { path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: BODY },
+  };
+  return { ...side, directory, gateway, load, windows: [], cpuSeconds: 0, requests: 0, failed: 0 };
+}
+
+async function measure(side, clients, windowMs) {
+  const before = processTreeCpuSeconds(side.gateway.pid);
+  const result = await runLoad({ ...side.load, concurrency: clients, durationMs: windowMs });
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const cpuSeconds = processTreeCpuSeconds(side.gateway.pid) - before;
+  side.cpuSeconds += cpuSeconds;
+  side.requests += result.completed;
+  side.failed += result.failed;
+  side.windows.push((cpuSeconds * 1e6) / result.completed);
+}
+
+async function main() {
+  const settings = readSettings();
+  const mock = await startBenchChild(path.join(repositoryRoot, 'bench', 'mock-upstream.js'), { name: 'mock upstream' });
+  const sides = [];
+  try {
+    for (const side of settings.sides) sides.push(await startSide(side, mock.origin));
+    for (const side of sides) await runLoad({ ...side.load, concurrency: settings.clients, durationMs: settings.warmupMs });
+    for (let cycle = 0; cycle < settings.cycles; cycle += 1) {
+      const order = cycle % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) await measure(side, settings.clients, settings.windowMs);
+      process.stderr.write(`cycle ${cycle + 1}/${settings.cycles}: ${sides.map((side) => `${side.name} ${side.windows.at(-1).toFixed(0)}`).join(', ')} µs/request\n`);
+    }
+    const [a, b] = sides;
+    const ratios = a.windows.map((value, index) => b.windows[index] / value);
+    const describe = (side) => [
+      side.name,
+      path.relative(process.cwd(), side.binPath) || side.binPath,
+      [Object.entries(side.environment).map(([key, value]) => `${key}=${value}`).join(' '), side.nodeFlags.join(' ')].filter(Boolean).join(' ') || '-',
+      side.requests,
+      side.failed,
+      (side.cpuSeconds * 1e6) / side.requests,
+      median(side.windows),
+    ];
+    process.stdout.write(
+      `${formatTable(['build', 'bin', 'settings', 'requests', 'failed', 'CPU µs/request (all windows)', 'median of windows'], sides.map(describe))}\n` +
+        `B ÷ A per cycle: ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')}\n` +
+        `median B ÷ A: ${median(ratios).toFixed(3)} (${settings.cycles} cycles of ${settings.windowMs / 1000} s windows at ${settings.clients} clients)\n`,
+    );
+    if (a.failed + b.failed > 0) process.exitCode = 1;
+  } finally {
+    await stopAllChildren();
+    for (const side of sides) removeBenchDirectory(side.directory);
+  }
+}
+
+main().catch(async (error) => {
+  process.stderr.write(`compare-builds failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stopAllChildren();
+  process.exit(1);
+});

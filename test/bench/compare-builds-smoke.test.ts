@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The side-by-side comparison of two builds, in a tiny run of the same build against itself: it
+// must bring both instances up, alternate the windows and report. No timing is asserted.
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function compare(argumentsList: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bench/compare-builds.js', ...argumentsList], { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-8000);
+    });
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('bench/compare-builds.js', () => {
+  it('measures two instances in alternating windows and reports each one and their ratio', { timeout: 90_000 }, async () => {
+    const bin = path.join(repositoryRoot, 'bin', 'switchyard.js');
+    const { code, stdout, stderr } = await compare([
+      '--a', bin, '--b', bin, '--b-env', 'SWITCHYARD_SETTLEMENT_FLUSH_MS=50',
+      '--clients', '2', '--window', '0.3', '--cycles', '2', '--jit-warmup', '0.1',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/cycle 2\/2: A \d+, B \d+ µs\/request/);
+    const rows = stdout.split('\n').filter((line) => /^\| [AB] /.test(line));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain('SWITCHYARD_SETTLEMENT_FLUSH_MS=50');
+    for (const row of rows) {
+      const cells = row.split('|').map((cell) => cell.trim());
+      expect(Number(cells[4]!.replaceAll(',', '')), row).toBeGreaterThan(0);
+      expect(cells[5], row).toBe('0');
+    }
+    const ratio = /median B ÷ A: ([0-9.]+) \(2 cycles/.exec(stdout);
+    expect(ratio, stdout).not.toBeNull();
+    expect(Number(ratio![1])).toBeGreaterThan(0);
+  });
+
+  it('refuses to run without the first build', async () => {
+    const { code, stderr } = await compare(['--cycles', '1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--a PATH');
+  });
+});
