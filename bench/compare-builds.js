@@ -10,6 +10,7 @@
 //     [--a-node-flags "--flag"] [--b-node-flags ...]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MESSAGES } from './lib/bench-scenarios.js';
 import { startBenchChild, stopAllChildren } from './lib/child-processes.js';
 import { parseOptions } from './lib/command-line-options.js';
 import {
@@ -30,14 +31,7 @@ import { median } from './lib/stats.js';
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Work a window started (a settlement batch, a journal write) finishes inside it.
 const SETTLE_MS = 300;
-const BODY = JSON.stringify({
-  model: BENCH_MODEL,
-  messages: [
-    { role: 'system', content: 'You are a terse assistant.' },
-    { role: 'user', content: 'Say hello in one short sentence.' },
-  ],
-  max_tokens: 16,
-});
+const BODY = JSON.stringify({ model: BENCH_MODEL, messages: MESSAGES, max_tokens: 16 });
 
 function readSettings() {
   const options = parseOptions(process.argv.slice(2), {

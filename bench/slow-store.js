@@ -19,6 +19,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { MESSAGES } from './lib/bench-scenarios.js';
 import { startBenchChild, stopAllChildren, stopChild } from './lib/child-processes.js';
 import { parseOptions } from './lib/command-line-options.js';
 import {
@@ -45,14 +46,7 @@ const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);
 const BENCH_EMAIL = 'bench@example.com';
 const MODEL = 'bench-model';
-const CHAT_BODY = JSON.stringify({
-  model: MODEL,
-  messages: [
-    { role: 'system', content: 'You are a terse assistant.' },
-    { role: 'user', content: 'Say hello in one short sentence.' },
-  ],
-  max_tokens: 16,
-});
+const CHAT_BODY = JSON.stringify({ model: MODEL, messages: MESSAGES, max_tokens: 16 });
 const log = (text) => process.stderr.write(`slow-store: ${text}\n`);
 const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 

@@ -100,7 +100,8 @@ export function quickConcurrency(concurrency) {
   return concurrency <= 1 ? 1 : Math.min(concurrency, 4);
 }
 
-const MESSAGES = [
+/** The small chat of every non-streaming scenario (and of the other bench scripts). */
+export const MESSAGES = [
   { role: 'system', content: 'You are a terse assistant.' },
   { role: 'user', content: 'Say hello in one short sentence.' },
 ];
