@@ -85,4 +85,27 @@ describe.skipIf(probe === null)('PostgreSQL store', () => {
       await db.destroy();
     }
   });
+
+  it('keeps the per-account time indexes ascending', async () => {
+    const db = openPostgresDatabase(probe!.url);
+    try {
+      const { rows } = await sql<{ indexname: string; indexdef: string }>`
+        select indexname, indexdef from pg_indexes
+        where schemaname = ${probe!.schema} and indexname like '%account%created'
+        order by indexname
+      `.execute(db);
+      expect(rows.map((row) => row.indexname)).toEqual([
+        'generations_account_created',
+        'generations_account_key_created',
+        'generations_account_model_created',
+        'ledger_entries_account_created',
+      ]);
+      for (const row of rows) {
+        expect(row.indexdef).toMatch(/created_at\)$/);
+        expect(row.indexdef).not.toMatch(/DESC/i);
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
 });

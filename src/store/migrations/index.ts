@@ -8,6 +8,7 @@ import * as sessions from './0002-sessions.js';
 import * as keyGovernance from './0003-key-governance.js';
 import * as holdsAndBudgets from './0004-holds-and-budgets.js';
 import * as creditAndGroups from './0005-credit-and-groups.js';
+import * as ascendingTimeIndexes from './0006-ascending-time-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0003-key-governance': keyGovernance,
   '0004-holds-and-budgets': holdsAndBudgets,
   '0005-credit-and-groups': creditAndGroups,
+  '0006-ascending-time-indexes': ascendingTimeIndexes,
 };
 
 export const staticMigrationProvider: MigrationProvider = {
