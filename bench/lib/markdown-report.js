@@ -53,7 +53,7 @@ function targetsTable(checks) {
     checks.map((check) => [
       check.description,
       check.unit === 'share' ? formatNumber(check.value) : `${formatNumber(check.value)} ${unitText(check.unit)}`,
-      Number.isFinite(check.limit) ? `<= ${formatNumber(check.limit)} ${unitText(check.unit)}` : 'no more bunched than direct',
+      check.limitText ?? (Number.isFinite(check.limit) ? `<= ${formatNumber(check.limit)} ${unitText(check.unit)}` : 'no more bunched than direct'),
       check.pass === null ? 'not measured' : `${check.pass ? 'pass' : 'FAIL'}${check.note ? ` (${check.note})` : ''}`,
     ]),
   );

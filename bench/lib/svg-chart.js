@@ -144,7 +144,11 @@ export function renderChart(results) {
       const color = check.pass === null ? '#777' : check.pass ? '#15803d' : '#b91c1c';
       canvas.text(10, verdict, { bold: true, color });
       const unit = check.unit === 'us' ? 'µs' : check.unit;
-      const limit = Number.isFinite(check.limit) ? ` (limit ${formatNumber(check.limit)} ${unit})` : ' (limit: no more bunched than direct)';
+      const limit = check.limitText
+        ? ` (limit ${check.limitText})`
+        : Number.isFinite(check.limit)
+          ? ` (limit ${formatNumber(check.limit)} ${unit})`
+          : ' (limit: no more bunched than direct)';
       canvas.text(50, `${check.description}: ${formatNumber(check.value)}${unit === 'share' ? '' : ` ${unit}`}${limit}`);
     }
   }

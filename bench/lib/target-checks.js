@@ -6,6 +6,7 @@
  * @property {string} description
  * @property {number} value
  * @property {number} limit
+ * @property {string} [limitText] how the limit reads when it is not an upper bound (a band)
  * @property {string} unit
  * @property {boolean | null} pass
  * @property {string} [note]
@@ -73,6 +74,8 @@ export function evaluateTargets(summary) {
     'x',
     (ratio) => Math.abs(ratio - 1) <= 0.1,
   );
+  // Within 10 % either way: the bar is a band, not an upper bound.
+  workersCheck.limitText = '0.9 to 1.1 x';
   if (workers) workersCheck.note = `processes in the tree: ${workers.oneWorker.processCount} and ${workers.twoWorkers.processCount}`;
   checks.push(workersCheck);
   return checks;
