@@ -36,11 +36,20 @@ async function queryPlan(db: Kysely<Database>, query: string): Promise<string> {
   return rows.map((row) => row.detail).join(' | ');
 }
 
+/** A fresh SQLite store in its own folder, closed after `use`. */
+async function withFreshStore(folder: string, use: (db: Kysely<Database>, store: KyselyStore) => Promise<void>): Promise<void> {
+  const db = openSqliteDatabase(path.join(scratch, folder, 'store.db'));
+  const store = new KyselyStore(db, 'sqlite');
+  try {
+    await use(db, store);
+  } finally {
+    await store.close();
+  }
+}
+
 describe('per-account time indexes', () => {
   it('are rebuilt ascending over existing rows, which still list newest first', async () => {
-    const db = openSqliteDatabase(path.join(scratch, 'upgrade', 'store.db'));
-    const store = new KyselyStore(db, 'sqlite');
-    try {
+    await withFreshStore('upgrade', async (db, store) => {
       const migrator = new Migrator({ db, provider: staticMigrationProvider });
       const before = await migrator.migrateTo('0005-credit-and-groups');
       expect(before.error).toBeUndefined();
@@ -54,15 +63,11 @@ describe('per-account time indexes', () => {
       expect(Object.values(await createdAtDescending(db))).toEqual([false, false, false, false]);
       const listed = await store.listGenerations(account.id, 10);
       expect(listed.map((record) => record.id)).toEqual([...settled].reverse().map((record) => record.generation.id));
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('still serve the newest-first listings as index searches', async () => {
-    const db = openSqliteDatabase(path.join(scratch, 'plans', 'store.db'));
-    const store = new KyselyStore(db, 'sqlite');
-    try {
+    await withFreshStore('plans', async (db, store) => {
       await store.migrate();
       const plans = {
         generations: "select * from generations where account_id = 'a' order by created_at desc, id desc limit 50",
@@ -74,23 +79,17 @@ describe('per-account time indexes', () => {
       expect(await queryPlan(db, plans.byModel)).toContain('USING INDEX generations_account_model_created (account_id=? AND model=?)');
       expect(await queryPlan(db, plans.byKey)).toContain('USING INDEX generations_account_key_created (account_id=? AND key_id=? AND created_at>?)');
       expect(await queryPlan(db, plans.ledger)).toContain('USING INDEX ledger_entries_account_created (account_id=?)');
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('go back to descending when the migration is undone', async () => {
-    const db = openSqliteDatabase(path.join(scratch, 'down', 'store.db'));
-    const store = new KyselyStore(db, 'sqlite');
-    try {
+    await withFreshStore('down', async (db, store) => {
       await store.migrate();
       const migrator = new Migrator({ db, provider: staticMigrationProvider });
       const undone = await migrator.migrateDown();
       expect(undone.error).toBeUndefined();
       expect(undone.results?.[0]?.migrationName).toBe('0006-ascending-time-indexes');
       expect(Object.values(await createdAtDescending(db))).toEqual([true, true, true, true]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
