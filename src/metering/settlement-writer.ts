@@ -41,10 +41,16 @@ interface UnwrittenRecord {
  * A batch has a fixed cost on the store (its transaction, the flush of the write-ahead log, the
  * journal segment rotated for it): on SQLite a settlement cost 33 µs in batches of 128 and 19 µs
  * in batches of 500. At 200 ms, a gateway serving 1,000–2,500 requests a second stored batches
- * under 500; at 500 ms, batches reach `maxBatch` from 1,000 a second. Reads of usage and
- * generations flush first, so they do not wait for the timer.
+ * under 500. Reads of usage and generations flush first, so they do not wait for the timer.
  */
 export const DEFAULT_FLUSH_INTERVAL_MS = 500;
+
+/**
+ * Under load, batches go when this many wait. Against 500, a batch of 2,000 cost 13 % less CPU a
+ * settlement on SQLite, and the gateway at 64 clients about 5 % less a request; 5,000 (with a
+ * 1 s interval) gained nothing more.
+ */
+export const DEFAULT_MAX_BATCH = 2000;
 
 export class SettlementWriter {
   private readonly store: LedgerWriteTarget;
@@ -91,7 +97,7 @@ export class SettlementWriter {
     this.store = options.store;
     this.journal = options.journal;
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-    this.maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
     this.maxQueued = Math.max(this.maxBatch, options.maxQueued ?? 50_000);
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;

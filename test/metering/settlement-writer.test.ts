@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { journalDirectory, SettlementJournal } from '../../src/metering/settlement-journal.js';
-import { DEFAULT_FLUSH_INTERVAL_MS, SettlementWriter, type SettlementWriterOptions } from '../../src/metering/settlement-writer.js';
+import { DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_MAX_BATCH, SettlementWriter, type SettlementWriterOptions } from '../../src/metering/settlement-writer.js';
 import type { Settlement } from '../../src/store/store.js';
 import { CountingStore, makeSettlement } from './settlement-fixtures.js';
 
@@ -55,6 +55,18 @@ describe('SettlementWriter batching', () => {
     for (const id of ids('gen', 1000)) writer.record(makeSettlement(id));
     await vi.waitFor(() => expect(store.stored.size).toBe(1000));
     expect(store.calls).toBe(2);
+    await writer.close();
+  });
+
+  it('by default, sends a batch by itself once 2,000 records wait, and not before', async () => {
+    const store = new CountingStore();
+    const { writer } = await startedWriter(store);
+    for (const id of ids('gen', DEFAULT_MAX_BATCH - 1)) writer.record(makeSettlement(id));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.calls).toBe(0);
+    writer.record(makeSettlement('gen-last'));
+    await vi.waitFor(() => expect(store.stored.size).toBe(DEFAULT_MAX_BATCH));
+    expect(store.batchSizes).toEqual([2000]);
     await writer.close();
   });
 
