@@ -96,6 +96,8 @@ export interface GenerationsTable {
   ttft_ms: NullableInt32Column;
   attempts: Int32Column;
   created_at: Int64Column;
+  /** The upstream attempts as JSON (`attempt-log-column.ts`); null before migration 0007 and for none. */
+  attempt_log: string | null;
 }
 
 /** Upstream channels created in the console or the admin API (file-defined ones are not stored). */

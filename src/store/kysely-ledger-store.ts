@@ -8,10 +8,10 @@ import type { Database } from './database-schema.js';
 import { newLedgerEntryId } from './ledger-entry-id.js';
 import { generationToRow, ledgerEntryFromRow, ledgerEntryToRow } from './record-mapping.js';
 import { toBigInt, toNumber } from './column-values.js';
+import { decodeAttemptLog, encodeAttemptLog } from './attempt-log-column.js';
 import {
   addAmount,
   assertExactInteger,
-  ATTEMPT_INSERT,
   bumpedUpdatedAt,
   chunked,
   compareStrings,
@@ -21,7 +21,7 @@ import {
   moveBalances,
   OPEN_HOLD_INSERT,
 } from './ledger-sql.js';
-import { attemptFromRow, attemptToRow, holdFromRow, holdToRow, interruptedGeneration } from './ledger-record-mapping.js';
+import { attemptFromRow, holdFromRow, holdToRow, interruptedGeneration } from './ledger-record-mapping.js';
 import {
   isOpenedHold,
   type AttemptRecord,
@@ -60,7 +60,6 @@ export class KyselyLedgerStore implements LedgerStore {
       for (const chunk of chunked(stillOpen)) {
         await executeBatchInsert(transaction, dialect, OPEN_HOLD_INSERT, chunk.map(holdToRow));
       }
-      await insertAttempts(transaction, dialect, fresh);
       const charged = fresh.filter((settlement) => settlement.charge > 0n);
       await insertCharges(transaction, dialect, charged, balanceMoves);
       await moveBalances(transaction, balanceMoves);
@@ -154,6 +153,9 @@ export class KyselyLedgerStore implements LedgerStore {
   }
 
   async listAttempts(generationId: string): Promise<AttemptRecord[]> {
+    const generation = await this.db.selectFrom('generations').select('attempt_log').where('id', '=', generationId).executeTakeFirst();
+    if (generation?.attempt_log) return decodeAttemptLog(generation.attempt_log);
+    // Generations stored before migration 0007 keep their attempts in a table of their own.
     const rows = await this.db
       .selectFrom('generation_attempts')
       .selectAll()
@@ -235,7 +237,7 @@ async function insertGenerations(
 ): Promise<LedgerSettlement[]> {
   const newIds = new Set<string>();
   for (const chunk of chunked(settlements)) {
-    const generations = chunk.map((settlement) => generationToRow(settlement.generation));
+    const generations = chunk.map((settlement) => generationToRow(settlement.generation, encodeAttemptLog(settlement.attemptLog)));
     const rows = await executeBatchInsert(transaction, dialect, GENERATION_INSERT, generations);
     for (const row of rows) newIds.add(row.id);
   }
@@ -302,15 +304,6 @@ async function insertReleases(
     }
   }
   return count;
-}
-
-async function insertAttempts(
-  transaction: Transaction<Database>,
-  dialect: PlaceholderDialect,
-  fresh: LedgerSettlement[],
-): Promise<void> {
-  const rows = fresh.flatMap((settlement) => (settlement.attemptLog ?? []).map((attempt) => attemptToRow(settlement.generation.id, attempt)));
-  for (const chunk of chunked(rows)) await executeBatchInsert(transaction, dialect, ATTEMPT_INSERT, chunk);
 }
 
 /** Writes the charge entries; the balance moves only by the entries actually inserted. */

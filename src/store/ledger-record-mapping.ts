@@ -5,8 +5,6 @@ import { fromFlag, toBigInt, toFlag, toNullableNumber, toNumber } from './column
 import type { AttemptRecord, AttemptStatus, HoldRecord } from './ledger-store.js';
 import type { GenerationRecord } from './store.js';
 
-const MAX_ERROR_MESSAGE = 500;
-
 export function holdToRow(hold: HoldRecord): Insertable<OpenHoldsTable> {
   return {
     generation_id: hold.generationId,
@@ -32,22 +30,6 @@ export function holdFromRow(row: Selectable<OpenHoldsTable>): HoldRecord {
     endpoint: row.endpoint,
     stream: toFlag(row.stream),
     createdAt: toNumber(row.created_at),
-  };
-}
-
-export function attemptToRow(generationId: string, attempt: AttemptRecord): Insertable<GenerationAttemptsTable> {
-  return {
-    generation_id: generationId,
-    attempt: attempt.attempt,
-    channel: attempt.channel,
-    provider: attempt.provider,
-    model: attempt.model,
-    status: attempt.status,
-    upstream_status: attempt.upstreamStatus,
-    error_code: attempt.errorCode,
-    error_message: attempt.errorMessage === null ? null : attempt.errorMessage.slice(0, MAX_ERROR_MESSAGE),
-    latency_ms: attempt.latencyMs,
-    started_at: attempt.startedAt,
   };
 }
 

@@ -6,7 +6,6 @@ import { sql, type Insertable, type RawBuilder, type Selectable, type Transactio
 import type { BatchInsertShape } from './batch-insert-statement.js';
 import type {
   Database,
-  GenerationAttemptsTable,
   GenerationsTable,
   LedgerEntriesTable,
   OpenHoldsTable,
@@ -14,7 +13,7 @@ import type {
 
 /**
  * Rows per multi-row insert: under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter
- * limits with the widest row (generations, 24 columns). Large, because each statement is a round
+ * limits with the widest row (generations, 23 columns). Large, because each statement is a round
  * trip to PostgreSQL: a store 50 ms away stores a batch in a few of them, not dozens.
  */
 export const INSERT_CHUNK_ROWS = 1000;
@@ -154,28 +153,10 @@ export const GENERATION_INSERT: BatchInsertShape<Insertable<GenerationsTable>, P
     'ttft_ms',
     'attempts',
     'created_at',
+    'attempt_log',
   ),
   conflictColumns: ['id'],
   returning: ['id'],
-};
-
-export const ATTEMPT_INSERT: BatchInsertShape<Insertable<GenerationAttemptsTable>> = {
-  table: 'generation_attempts',
-  columns: everyColumnOf<Insertable<GenerationAttemptsTable>>()(
-    'generation_id',
-    'attempt',
-    'channel',
-    'provider',
-    'model',
-    'status',
-    'upstream_status',
-    'error_code',
-    'error_message',
-    'latency_ms',
-    'started_at',
-  ),
-  conflictColumns: ['generation_id', 'attempt'],
-  returning: [],
 };
 
 export const OPEN_HOLD_INSERT: BatchInsertShape<Insertable<OpenHoldsTable>> = {

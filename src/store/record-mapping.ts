@@ -135,7 +135,8 @@ export function generationFromRow(row: Selectable<GenerationsTable>): Generation
   };
 }
 
-export function generationToRow(generation: GenerationRecord): Insertable<GenerationsTable> {
+/** `attemptLog`: the column's text (`encodeAttemptLog`), null for a generation without attempts. */
+export function generationToRow(generation: GenerationRecord, attemptLog: string | null = null): Insertable<GenerationsTable> {
   return {
     id: generation.id,
     account_id: generation.accountId,
@@ -159,5 +160,6 @@ export function generationToRow(generation: GenerationRecord): Insertable<Genera
     ttft_ms: generation.ttftMs,
     attempts: generation.attempts,
     created_at: generation.createdAt,
+    attempt_log: attemptLog,
   };
 }

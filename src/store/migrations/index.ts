@@ -9,6 +9,7 @@ import * as keyGovernance from './0003-key-governance.js';
 import * as holdsAndBudgets from './0004-holds-and-budgets.js';
 import * as creditAndGroups from './0005-credit-and-groups.js';
 import * as ascendingTimeIndexes from './0006-ascending-time-indexes.js';
+import * as attemptLogColumn from './0007-attempt-log-column.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-holds-and-budgets': holdsAndBudgets,
   '0005-credit-and-groups': creditAndGroups,
   '0006-ascending-time-indexes': ascendingTimeIndexes,
+  '0007-attempt-log-column': attemptLogColumn,
 };
 
 export const staticMigrationProvider: MigrationProvider = {
