@@ -64,12 +64,60 @@ export interface HoldLedgerOptions {
 
 const DEFAULT_JOURNAL_HOLDS_AFTER_MS = 100;
 
+/**
+ * A ticket as this ledger issues it: whether it was settled, and while its hold waits to be
+ * journaled, the hold and its place in the waiting list. Kept on the ticket rather than in a
+ * `WeakSet` and a `Map` by generation id, which cost about 2 µs a request between them.
+ */
+class IssuedTicket implements HoldTicket {
+  settled = false;
+  /** The hold while it waits to be journaled; null once journaled, or settled first. */
+  waiting: HoldRecord | null = null;
+  previous: IssuedTicket | null = null;
+  next: IssuedTicket | null = null;
+
+  constructor(
+    readonly generationId: string,
+    readonly amount: bigint,
+    readonly claim: CreditClaim,
+  ) {}
+}
+
+/** Tickets whose holds wait to be journaled, oldest first; any one leaves in constant time. */
+class WaitingTickets {
+  private head: IssuedTicket | null = null;
+  private tail: IssuedTicket | null = null;
+
+  get oldest(): IssuedTicket | null {
+    return this.head;
+  }
+
+  add(ticket: IssuedTicket, hold: HoldRecord): void {
+    ticket.waiting = hold;
+    ticket.previous = this.tail;
+    if (this.tail) this.tail.next = ticket;
+    else this.head = ticket;
+    this.tail = ticket;
+  }
+
+  /** Takes the ticket out; returns whether it was waiting. */
+  remove(ticket: IssuedTicket): boolean {
+    if (ticket.waiting === null) return false;
+    if (ticket.previous) ticket.previous.next = ticket.next;
+    else this.head = ticket.next;
+    if (ticket.next) ticket.next.previous = ticket.previous;
+    else this.tail = ticket.previous;
+    ticket.waiting = null;
+    ticket.previous = null;
+    ticket.next = null;
+    return true;
+  }
+}
+
 export class HoldLedger implements RequestLedger {
   private readonly now: () => number;
-  private readonly settled = new WeakSet<HoldTicket>();
   private readonly journalHoldsAfterMs: number;
-  /** Holds not journaled yet, oldest first (insertion order). */
-  private readonly unjournaled = new Map<string, HoldRecord>();
+  private readonly waiting = new WaitingTickets();
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: HoldLedgerOptions) {
@@ -113,6 +161,7 @@ export class HoldLedger implements RequestLedger {
       stream: request.stream,
       createdAt,
     };
+    const ticket = new IssuedTicket(request.generationId, request.amount, claim);
     if (this.journalHoldsAfterMs === 0) {
       try {
         this.options.journal.recordHold(record);
@@ -122,19 +171,20 @@ export class HoldLedger implements RequestLedger {
         throw error;
       }
     } else {
-      this.unjournaled.set(record.generationId, record);
+      this.waiting.add(ticket, record);
       this.startSweeper();
     }
-    return { generationId: request.generationId, amount: request.amount, claim };
+    return ticket;
   }
 
   settle(settlement: LedgerSettlement, ticket: HoldTicket | null): JournalWritten {
     if (ticket) {
-      if (this.settled.has(ticket)) throw new Error(`the hold of ${ticket.generationId} was settled already`);
-      this.settled.add(ticket);
+      if (!(ticket instanceof IssuedTicket)) throw new TypeError(`the hold of ${ticket.generationId} was not taken by this ledger`);
+      if (ticket.settled) throw new Error(`the hold of ${ticket.generationId} was settled already`);
+      ticket.settled = true;
       this.options.reservations.settled(ticket.claim, settlement.charge);
       // A hold never journaled is never stored, so there is nothing to release in the store.
-      const heldInStore = !this.unjournaled.delete(ticket.generationId);
+      const heldInStore = !this.waiting.remove(ticket);
       // Copied field by field: a spread followed by new fields is V8's slow path (about 1 µs).
       const settled: LedgerSettlement = { generation: settlement.generation, charge: settlement.charge, budgetPeriodStart: ticket.claim.periodStart };
       if (heldInStore) settled.heldAmount = ticket.amount;
@@ -158,7 +208,8 @@ export class HoldLedger implements RequestLedger {
 
   /** Journals the waiting holds taken at or before `takenBy`. */
   private sweep(takenBy: number): void {
-    for (const [generationId, hold] of this.unjournaled) {
+    for (let ticket = this.waiting.oldest; ticket !== null; ticket = this.waiting.oldest) {
+      const hold = ticket.waiting!;
       if (hold.createdAt > takenBy) break;
       try {
         this.options.journal.recordHold(hold);
@@ -167,9 +218,9 @@ export class HoldLedger implements RequestLedger {
         this.options.onError?.(error);
         return;
       }
-      this.unjournaled.delete(generationId);
+      this.waiting.remove(ticket);
     }
-    if (this.unjournaled.size === 0 && this.sweeper) {
+    if (this.waiting.oldest === null && this.sweeper) {
       clearInterval(this.sweeper);
       this.sweeper = null;
     }
