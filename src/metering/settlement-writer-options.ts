@@ -17,7 +17,7 @@ export interface SettlementWriterOptions {
   journal: SettlementJournal;
   /** How often waiting records go to the store when fewer than `maxBatch` wait (default 500 ms). */
   flushIntervalMs?: number;
-  /** Records that make a batch go at once, without waiting for the interval (default 2,000). */
+  /** Records that make a batch go at once, without waiting for the interval (default 500). */
   maxBatch?: number;
   maxQueued?: number;
   /** First retry delay after a failed store call; doubles per failure up to `retryMaxMs`. */

@@ -58,7 +58,7 @@ describe('SettlementWriter batching', () => {
     await writer.close();
   });
 
-  it('by default, sends a batch by itself once 2,000 records wait, and not before', async () => {
+  it('by default, sends a batch by itself once 500 records wait, and not before', async () => {
     const store = new CountingStore();
     const { writer } = await startedWriter(store);
     for (const id of ids('gen', DEFAULT_MAX_BATCH - 1)) writer.record(makeSettlement(id));
@@ -66,7 +66,7 @@ describe('SettlementWriter batching', () => {
     expect(store.calls).toBe(0);
     writer.record(makeSettlement('gen-last'));
     await vi.waitFor(() => expect(store.stored.size).toBe(DEFAULT_MAX_BATCH));
-    expect(store.batchSizes).toEqual([2000]);
+    expect(store.batchSizes).toEqual([500]);
     await writer.close();
   });
 
