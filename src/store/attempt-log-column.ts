@@ -19,7 +19,7 @@ export function encodeAttemptLog(attempts: readonly AttemptRecord[] | undefined)
   return JSON.stringify(bounded);
 }
 
-function boundedMessage(message: string | null): string | null {
+export function boundedMessage(message: string | null): string | null {
   return message === null ? null : message.slice(0, MAX_ERROR_MESSAGE);
 }
 

@@ -1,6 +1,7 @@
 /** Converts between the ledger store's rows and its records (holds, attempts). */
 import type { Insertable, Selectable } from 'kysely';
 import type { GenerationAttemptsTable, OpenHoldsTable } from './database-schema.js';
+import { boundedMessage } from './attempt-log-column.js';
 import { fromFlag, toBigInt, toFlag, toNullableNumber, toNumber } from './column-values.js';
 import type { AttemptRecord, AttemptStatus, HoldRecord } from './ledger-store.js';
 import type { GenerationRecord } from './store.js';
@@ -30,6 +31,22 @@ export function holdFromRow(row: Selectable<OpenHoldsTable>): HoldRecord {
     endpoint: row.endpoint,
     stream: toFlag(row.stream),
     createdAt: toNumber(row.created_at),
+  };
+}
+
+export function attemptToRow(generationId: string, attempt: AttemptRecord): Insertable<GenerationAttemptsTable> {
+  return {
+    generation_id: generationId,
+    attempt: attempt.attempt,
+    channel: attempt.channel,
+    provider: attempt.provider,
+    model: attempt.model,
+    status: attempt.status,
+    upstream_status: attempt.upstreamStatus,
+    error_code: attempt.errorCode,
+    error_message: boundedMessage(attempt.errorMessage),
+    latency_ms: attempt.latencyMs,
+    started_at: attempt.startedAt,
   };
 }
 

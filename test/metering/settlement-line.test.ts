@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSettlementLine, encodeSettlementLine } from '../../src/metering/settlement-line.js';
 import type { AttemptRecord, HoldRecord, LedgerRecord, LedgerSettlement } from '../../src/store/ledger-store.js';
+import { attemptRecord } from '../store/store-fixtures.js';
 import { makeSettlement } from './settlement-fixtures.js';
 
 /** The line's documented shape, written by the generic serialiser: what the encoder must equal. */
@@ -21,19 +22,7 @@ function documentedShape(record: LedgerRecord): unknown {
 const AWKWARD = 'say "hi"\\ \n\t\u0001 — 你好 🙂 \ud800 </script>';
 
 function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
-  return {
-    attempt: 1,
-    channel: 'openai-main',
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    status: 'error',
-    upstreamStatus: 503,
-    errorCode: 'upstream_unavailable',
-    errorMessage: AWKWARD,
-    latencyMs: 12,
-    startedAt: 1_700_000_000_000,
-    ...overrides,
-  };
+  return attemptRecord({ status: 'error', upstreamStatus: 503, errorCode: 'upstream_unavailable', errorMessage: AWKWARD, latencyMs: 12, ...overrides });
 }
 
 const hold: HoldRecord = {

@@ -6,13 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAttemptLog, encodeAttemptLog } from '../../src/store/attempt-log-column.js';
 import type { Database } from '../../src/store/database-schema.js';
 import { KyselyStore } from '../../src/store/kysely-store.js';
-import type { AttemptRecord } from '../../src/store/ledger-store.js';
 import { staticMigrationProvider } from '../../src/store/migrations/index.js';
 import { openPostgresDatabase } from '../../src/store/open-store.js';
+import { attemptToRow } from '../../src/store/ledger-record-mapping.js';
 import { generationToRow } from '../../src/store/record-mapping.js';
 import { postgresForTest } from '../support/postgres.js';
 import { withFreshStore } from './fresh-sqlite-store.js';
-import { BASE_TIME, generation, newAccount } from './store-fixtures.js';
+import { attemptRecord, BASE_TIME, generation, newAccount } from './store-fixtures.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'switchyard-attempt-log-'));
 // Probed once for the file: null (with a warning) skips the PostgreSQL case, and CI=true throws instead.
@@ -22,25 +22,9 @@ afterAll(async () => {
   await probe?.drop();
 });
 
-function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
-  return {
-    attempt: 1,
-    channel: 'primary',
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    status: 'success',
-    upstreamStatus: null,
-    errorCode: null,
-    errorMessage: null,
-    latencyMs: 40,
-    startedAt: BASE_TIME,
-    ...overrides,
-  };
-}
-
 const FAILED_THEN_SERVED = [
-  attempt({ channel: 'primary', status: 'error', upstreamStatus: 503, errorCode: 'upstream_unavailable', errorMessage: 'overloaded "now"\n' }),
-  attempt({ attempt: 2, channel: 'backup', startedAt: BASE_TIME + 12 }),
+  attemptRecord({ channel: 'primary', status: 'error', upstreamStatus: 503, errorCode: 'upstream_unavailable', errorMessage: 'overloaded "now"\n' }),
+  attemptRecord({ attempt: 2, channel: 'backup', startedAt: BASE_TIME + 12 }),
 ];
 
 describe('attempt log column text', () => {
@@ -51,7 +35,7 @@ describe('attempt log column text', () => {
   });
 
   it('cuts error messages to 500 characters, leaving the records it was given alone', () => {
-    const long = [attempt({ status: 'error', errorMessage: 'x'.repeat(900) })];
+    const long = [attemptRecord({ status: 'error', errorMessage: 'x'.repeat(900) })];
     expect(decodeAttemptLog(encodeAttemptLog(long)!)[0]!.errorMessage).toHaveLength(500);
     expect(long[0]!.errorMessage).toHaveLength(900);
   });
@@ -59,9 +43,9 @@ describe('attempt log column text', () => {
   it('refuses text that is not an attempt log', () => {
     expect(() => decodeAttemptLog('{}')).toThrow(/not a JSON array/);
     expect(() => decodeAttemptLog('[1]')).toThrow(/attempt_log\[0\] is not an object/);
-    expect(() => decodeAttemptLog(JSON.stringify([{ ...attempt(), status: 'maybe' }]))).toThrow(/status/);
-    expect(() => decodeAttemptLog(JSON.stringify([{ ...attempt(), latencyMs: '40' }]))).toThrow(/latencyMs is not an integer/);
-    expect(() => decodeAttemptLog(JSON.stringify([{ ...attempt(), channel: 7 }]))).toThrow(/channel is not a string/);
+    expect(() => decodeAttemptLog(JSON.stringify([{ ...attemptRecord(), status: 'maybe' }]))).toThrow(/status/);
+    expect(() => decodeAttemptLog(JSON.stringify([{ ...attemptRecord(), latencyMs: '40' }]))).toThrow(/latencyMs is not an integer/);
+    expect(() => decodeAttemptLog(JSON.stringify([{ ...attemptRecord(), channel: 7 }]))).toThrow(/channel is not a string/);
   });
 });
 
@@ -72,19 +56,7 @@ async function migrateThroughAttemptLog(db: Kysely<Database>, store: KyselyStore
   const earlier = generation(account.id, { attempts: 2 });
   // As 0006 held them: the row without the new column, the attempts in their own table.
   await db.insertInto('generations').values({ ...generationToRow(earlier), attempt_log: undefined }).execute();
-  const earlierAttempts = FAILED_THEN_SERVED.map((record) => ({
-    generation_id: earlier.id,
-    attempt: record.attempt,
-    channel: record.channel,
-    provider: record.provider,
-    model: record.model,
-    status: record.status,
-    upstream_status: record.upstreamStatus,
-    error_code: record.errorCode,
-    error_message: record.errorMessage,
-    latency_ms: record.latencyMs,
-    started_at: record.startedAt,
-  }));
+  const earlierAttempts = FAILED_THEN_SERVED.map((record) => attemptToRow(earlier.id, record));
   await db.insertInto('generation_attempts').values(earlierAttempts).execute();
 
   await store.migrate();

@@ -1,5 +1,6 @@
 /** Record builders for the store tests: valid defaults, overridable per test. */
 import { randomUUID } from 'node:crypto';
+import type { AttemptRecord } from '../../src/store/ledger-store.js';
 import type { GenerationRecord, LedgerEntry, NewAccount, NewApiKey, Settlement } from '../../src/store/store.js';
 
 export const BASE_TIME = 1_700_000_000_000;
@@ -71,4 +72,21 @@ export function generation(accountId: string, overrides: Partial<GenerationRecor
 /** A settlement whose generation cost equals its charge. */
 export function settlement(accountId: string, charge: bigint, overrides: Partial<GenerationRecord> = {}): Settlement {
   return { generation: generation(accountId, { cost: charge, ...overrides }), charge };
+}
+
+/** One upstream attempt that succeeded at once. */
+export function attemptRecord(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    attempt: 1,
+    channel: 'openai-main',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 'success',
+    upstreamStatus: null,
+    errorCode: null,
+    errorMessage: null,
+    latencyMs: 40,
+    startedAt: BASE_TIME,
+    ...overrides,
+  };
 }

@@ -7,6 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import { decodeAttemptLog } from '../attempt-log-column.js';
+import type { GenerationAttemptsTable } from '../database-schema.js';
+import { attemptToRow } from '../ledger-record-mapping.js';
 
 interface GenerationLogRow {
   id: string;
@@ -15,19 +17,7 @@ interface GenerationLogRow {
 
 interface Tables {
   generations: GenerationLogRow;
-  generation_attempts: {
-    generation_id: string;
-    attempt: number;
-    channel: string | null;
-    provider: string | null;
-    model: string;
-    status: string;
-    upstream_status: number | null;
-    error_code: string | null;
-    error_message: string | null;
-    latency_ms: number;
-    started_at: number;
-  };
+  generation_attempts: GenerationAttemptsTable;
 }
 
 /** Rows read and written per statement on the way down, well under both engines' parameter limits. */
@@ -50,21 +40,7 @@ export async function down(untyped: Kysely<unknown>): Promise<void> {
       .limit(DOWN_CHUNK)
       .execute();
     if (rows.length === 0) break;
-    const attempts = rows.flatMap((row) =>
-      decodeAttemptLog(row.attempt_log!).map((attempt) => ({
-        generation_id: row.id,
-        attempt: attempt.attempt,
-        channel: attempt.channel,
-        provider: attempt.provider,
-        model: attempt.model,
-        status: attempt.status,
-        upstream_status: attempt.upstreamStatus,
-        error_code: attempt.errorCode,
-        error_message: attempt.errorMessage,
-        latency_ms: attempt.latencyMs,
-        started_at: attempt.startedAt,
-      })),
-    );
+    const attempts = rows.flatMap((row) => decodeAttemptLog(row.attempt_log!).map((attempt) => attemptToRow(row.id, attempt)));
     for (let start = 0; start < attempts.length; start += DOWN_CHUNK) {
       await db
         .insertInto('generation_attempts')
