@@ -23,14 +23,7 @@ export function encodeSettlementLine(record: LedgerRecord): string {
   let line = `{"v":${FORMAT_VERSION},"generation":${encodeGeneration(record.generation)},"charge":"${record.charge}"`;
   if (record.heldAmount !== undefined) line += `,"held":"${record.heldAmount}"`;
   if (record.budgetPeriodStart !== undefined) line += `,"period":${nullableNumber(record.budgetPeriodStart)}`;
-  if (record.attemptLog !== undefined) {
-    line += ',"attempts":[';
-    for (let index = 0; index < record.attemptLog.length; index += 1) {
-      if (index > 0) line += ',';
-      line += encodeAttempt(record.attemptLog[index]!);
-    }
-    line += ']';
-  }
+  if (record.attemptLog !== undefined) line += `,"attempts":${encodeAttempts(record.attemptLog)}`;
   return `${line}}\n`;
 }
 
@@ -79,6 +72,16 @@ function encodeHold(hold: HoldRecord): string {
     `,"model":${string(hold.model)},"endpoint":${string(hold.endpoint)}` +
     `,"stream":${hold.stream === true},"createdAt":${number(hold.createdAt)}}`
   );
+}
+
+/** Attempts as a JSON array, as the journal writes them (the store's `attempt_log` column too). */
+export function encodeAttempts(attempts: readonly AttemptRecord[]): string {
+  let text = '[';
+  for (let index = 0; index < attempts.length; index += 1) {
+    if (index > 0) text += ',';
+    text += encodeAttempt(attempts[index]!);
+  }
+  return `${text}]`;
 }
 
 function encodeAttempt(attempt: AttemptRecord): string {
@@ -177,7 +180,8 @@ function decodeHold(source: Record<string, unknown>): HoldRecord {
   };
 }
 
-function decodeAttempt(value: unknown): AttemptRecord {
+/** Reads one attempt of `encodeAttempts` back from parsed JSON; throws on anything else. */
+export function decodeAttempt(value: unknown): AttemptRecord {
   if (!isRecord(value)) throw new TypeError('attempt is not an object');
   const status = readString(value, 'status');
   if (!ATTEMPT_STATUSES.has(status)) throw new TypeError(`unknown attempt status ${status}`);
