@@ -7,7 +7,14 @@
 //
 //   node bench/compare-builds.js --a OLD/bin/switchyard.js [--b bin/switchyard.js] [--clients 64]
 //     [--window 3] [--cycles 12] [--jit-warmup 5] [--a-env K=V,K=V] [--b-env ...]
-//     [--a-node-flags "--flag"] [--b-node-flags ...]
+//     [--a-node-flags "--flag"] [--b-node-flags ...] [--a-warmup SECONDS] [--b-warmup SECONDS]
+//     [--a-prelude MODEL:CLIENTS:SECONDS[:IDLE_SECONDS]] [--b-prelude ...]
+//
+// With the same build on both sides, these compare a process's history rather than its code:
+// --a-warmup / --b-warmup give one side a longer load before the cycles than --jit-warmup (an aged
+// process, with a large heap and database, against a fresh one); --a-prelude / --b-prelude send
+// one side a burst of another model's requests after the warm-up (bench-delay-1500 at 1,000
+// clients: a thousand requests in flight), then leave it idle for IDLE_SECONDS (default 2).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MESSAGES } from './lib/bench-scenarios.js';
@@ -48,6 +55,10 @@ function readSettings() {
     'b-env': 'string',
     'a-node-flags': 'string',
     'b-node-flags': 'string',
+    'a-warmup': 'number',
+    'b-warmup': 'number',
+    'a-prelude': 'string',
+    'b-prelude': 'string',
   });
   if (options.a === undefined) throw new Error('--a PATH (the bin/switchyard.js of the first build) is required');
   const side = (name) => ({
@@ -55,13 +66,14 @@ function readSettings() {
     binPath: path.resolve(String(options[name] ?? path.join(repositoryRoot, 'bin', 'switchyard.js'))),
     environment: parseEnvironment(options[`${name}-env`]),
     nodeFlags: String(options[`${name}-node-flags`] ?? '').split(' ').filter(Boolean),
+    warmupMs: Number(options[`${name}-warmup`] ?? options['jit-warmup'] ?? 5) * 1000,
+    prelude: parsePrelude(options[`${name}-prelude`]),
   });
   return {
     sides: [side('a'), side('b')],
     clients: Number(options.clients ?? 64),
     windowMs: Number(options.window ?? 3) * 1000,
     cycles: Math.round(Number(options.cycles ?? 12)),
-    warmupMs: Number(options['jit-warmup'] ?? 5) * 1000,
   };
 }
 
@@ -78,6 +90,26 @@ function parseEnvironment(text) {
         return [pair.slice(0, at), pair.slice(at + 1)];
       }),
   );
+}
+
+/** "MODEL:CLIENTS:SECONDS[:IDLE_SECONDS]" -> the burst, or null */
+function parsePrelude(text) {
+  if (text === undefined) return null;
+  const [model, clients, seconds, idleSeconds = '2'] = String(text).split(':');
+  const numbers = [clients, seconds, idleSeconds].map(Number);
+  if (!model || numbers.some((value) => !Number.isFinite(value) || value < 0)) {
+    throw new Error(`expected MODEL:CLIENTS:SECONDS[:IDLE_SECONDS], got ${text}`);
+  }
+  const [concurrency, durationSeconds, idle] = numbers;
+  return { model, concurrency, durationMs: durationSeconds * 1000, idleMs: idle * 1000 };
+}
+
+async function runPrelude(side) {
+  const { model, concurrency, durationMs, idleMs } = side.prelude;
+  const body = JSON.stringify({ model, messages: MESSAGES, max_tokens: 16 });
+  const result = await runLoad({ ...side.load, request: { ...side.load.request, body }, concurrency, durationMs });
+  process.stderr.write(`${side.name} prelude: ${result.completed} ${model} requests at ${concurrency} clients, ${result.failed} failed\n`);
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
 }
 
 async function startSide(side, mockOrigin) {
@@ -110,7 +142,11 @@ async function main() {
   const sides = [];
   try {
     for (const side of settings.sides) sides.push(await startSide(side, mock.origin));
-    for (const side of sides) await runLoad({ ...side.load, concurrency: settings.clients, durationMs: settings.warmupMs });
+    for (const side of sides) {
+      const warmup = await runLoad({ ...side.load, concurrency: settings.clients, durationMs: side.warmupMs });
+      process.stderr.write(`${side.name} warmed up: ${warmup.completed} requests in ${side.warmupMs / 1000} s\n`);
+    }
+    for (const side of sides) if (side.prelude) await runPrelude(side);
     for (let cycle = 0; cycle < settings.cycles; cycle += 1) {
       const order = cycle % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) await measure(side, settings.clients, settings.windowMs);
@@ -121,7 +157,12 @@ async function main() {
     const describe = (side) => [
       side.name,
       path.relative(process.cwd(), side.binPath) || side.binPath,
-      [Object.entries(side.environment).map(([key, value]) => `${key}=${value}`).join(' '), side.nodeFlags.join(' ')].filter(Boolean).join(' ') || '-',
+      [
+        Object.entries(side.environment).map(([key, value]) => `${key}=${value}`).join(' '),
+        side.nodeFlags.join(' '),
+        `warm-up ${side.warmupMs / 1000} s`,
+        side.prelude ? `prelude ${side.prelude.model} x${side.prelude.concurrency} ${side.prelude.durationMs / 1000} s, idle ${side.prelude.idleMs / 1000} s` : '',
+      ].filter(Boolean).join(' '),
       side.requests,
       side.failed,
       (side.cpuSeconds * 1e6) / side.requests,

@@ -29,12 +29,19 @@ describe('bench/compare-builds.js', () => {
     const { code, stdout, stderr } = await compare([
       '--a', bin, '--b', bin, '--b-env', 'SWITCHYARD_SETTLEMENT_FLUSH_MS=50',
       '--clients', '2', '--window', '0.3', '--cycles', '2', '--jit-warmup', '0.1',
+      '--a-prelude', 'bench-delay-20:4:0.3:0',
     ]);
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/cycle 2\/2: A \d+, B \d+ µs\/request/);
     const rows = stdout.split('\n').filter((line) => /^\| [AB] /.test(line));
     expect(rows).toHaveLength(2);
     expect(rows[1]).toContain('SWITCHYARD_SETTLEMENT_FLUSH_MS=50');
+    expect(rows[0]).toContain('prelude bench-delay-20 x4');
+    expect(rows[1]).not.toContain('prelude');
+    const prelude = /A prelude: (\d+) bench-delay-20 requests at 4 clients, (\d+) failed/.exec(stderr);
+    expect(prelude, stderr).not.toBeNull();
+    expect(Number(prelude![1])).toBeGreaterThan(0);
+    expect(prelude![2]).toBe('0');
     for (const row of rows) {
       const cells = row.split('|').map((cell) => cell.trim());
       expect(Number(cells[4]!.replaceAll(',', '')), row).toBeGreaterThan(0);
@@ -43,6 +50,13 @@ describe('bench/compare-builds.js', () => {
     const ratio = /median B ÷ A: ([0-9.]+) \(2 cycles/.exec(stdout);
     expect(ratio, stdout).not.toBeNull();
     expect(Number(ratio![1])).toBeGreaterThan(0);
+  });
+
+  it('refuses a prelude it cannot read', async () => {
+    const bin = path.join(repositoryRoot, 'bin', 'switchyard.js');
+    const { code, stderr } = await compare(['--a', bin, '--a-prelude', 'bench-model:many:3']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('expected MODEL:CLIENTS:SECONDS[:IDLE_SECONDS], got bench-model:many:3');
   });
 
   it('refuses to run without the first build', async () => {
