@@ -42,7 +42,7 @@ export class PrimaryHub {
     const onError = (error: unknown) => options.logger.error({ err: error }, 'credit reservations failed; will retry');
     this.authority = options.keepSharedState
       ? new CreditAuthority({
-          store: options.store.ledger,
+          store: options.store.snapshotReads,
           whenIdle: (task) => this.barrier.run(task),
           workers: () => this.links.size,
           takeBack: (worker, accountId, budgetKey) => this.takeBack(worker, accountId, budgetKey),

@@ -14,7 +14,8 @@ import { claimInstanceIdentity } from './instance-identity.js';
 import { RedisCreditReservations } from './redis-credit-reservations.js';
 
 export interface CreditLedgerOptions {
-  store: { ledger: LedgerStore };
+  /** `snapshotReads`: where the reservations read balances and key spending; default `ledger`. */
+  store: { ledger: LedgerStore; snapshotReads?: Pick<LedgerStore, 'readBalances' | 'readKeySpending'> };
   writer: Pick<SettlementWriter, 'record' | 'recordHold' | 'whenIdle' | 'addStoredListener'>;
   dataDir: string;
   /** Several gateway processes share reservations through this Redis; unset for one process. */
@@ -54,6 +55,7 @@ export interface RunningCreditLedger {
 export async function startCreditLedger(options: CreditLedgerOptions): Promise<RunningCreditLedger> {
   const identity = claimInstanceIdentity(options.identityDirectory ?? options.dataDir);
   const store = options.store.ledger;
+  const snapshotReads = options.store.snapshotReads ?? store;
   const reconciler = new HoldReconciler({ store, ...(options.now ? { now: options.now } : {}) });
   const onError = (error: unknown) => options.logger.error({ err: error }, 'credit reservations failed; will retry');
 
@@ -69,7 +71,7 @@ export async function startCreditLedger(options: CreditLedgerOptions): Promise<R
       redis,
       prefix: options.redisPrefix ?? 'switchyard:',
       instanceId: identity.id,
-      store,
+      store: snapshotReads,
       onError,
       ...(options.deadAfterMs === undefined ? {} : { deadAfterMs: options.deadAfterMs }),
     });
@@ -89,7 +91,7 @@ export async function startCreditLedger(options: CreditLedgerOptions): Promise<R
     // Without Redis this process is the only gateway on the database: every open hold is a leftover.
     releasedAtStart = await reconciler.releaseAtStart('all');
     reservations = new InMemoryCreditReservations({
-      store,
+      store: snapshotReads,
       whenIdle: (task) => options.writer.whenIdle(task),
       onError,
       ...(options.now ? { now: options.now } : {}),

@@ -18,7 +18,7 @@ import { toNumber } from './column-values.js';
 import { bumpedUpdatedAt, moveBalance } from './ledger-sql.js';
 import { KyselyLedgerStore } from './kysely-ledger-store.js';
 import type { LedgerRecord } from './ledger-store.js';
-import type { LedgerBatchWriter } from './sqlite-settlement-thread.js';
+import type { LedgerBatchWriter, LedgerSnapshotReads } from './sqlite-settlement-thread.js';
 import { isUniqueViolation, StoreConflictError } from './store-conflict-error.js';
 import type {
   AccountRecord,
@@ -49,6 +49,33 @@ export class KyselyStore implements Store {
     this.dialect = dialect;
     this.ledger = new KyselyLedgerStore(db);
     this.#openBatchWriter = openBatchWriter;
+  }
+
+  /**
+   * The reads of the credit snapshots, on the batch writer's connection when there is one (the
+   * SQLite settlement thread), so that re-reading thousands of accounts never holds the event
+   * loop; else, or once that thread has failed, on this store's own connection.
+   */
+  readonly snapshotReads: LedgerSnapshotReads = {
+    readBalances: (accountIds) => this.#readOnWriter((writer) => writer.readBalances(accountIds), () => this.ledger.readBalances(accountIds)),
+    readKeySpending: (keyIds) => this.#readOnWriter((writer) => writer.readKeySpending(keyIds), () => this.ledger.readKeySpending(keyIds)),
+  };
+
+  async #readOnWriter<T>(onWriter: (writer: LedgerBatchWriter) => Promise<T>, here: () => Promise<T>): Promise<T> {
+    const writer = this.#writer();
+    if (writer === null) return here();
+    try {
+      return await onWriter(writer);
+    } catch {
+      // A read the thread could not answer (it failed, or SQLite refused): the main connection
+      // answers instead; a failing database then fails here too, as it always did.
+      return here();
+    }
+  }
+
+  #writer(): LedgerBatchWriter | null {
+    if (this.#batchWriter === undefined) this.#batchWriter = this.#openBatchWriter?.() ?? null;
+    return this.#batchWriter;
   }
 
   /** The query builder, for the smaller stores of other concerns that share this database. */
@@ -223,8 +250,8 @@ export class KyselyStore implements Store {
    * `encodedLines` only serve the batch writer (the SQLite settlement thread).
    */
   async settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number> {
-    if (this.#batchWriter === undefined) this.#batchWriter = this.#openBatchWriter?.() ?? null;
-    return this.#batchWriter ? this.#batchWriter.settle(batch, encodedLines) : this.ledger.settle(batch);
+    const writer = this.#writer();
+    return writer ? writer.settle(batch, encodedLines) : this.ledger.settle(batch);
   }
 
   async findGeneration(id: string): Promise<GenerationRecord | null> {

@@ -4,6 +4,8 @@
  * first). Batches written there are visible to the main connection at once, a generation settled
  * twice is charged once, and a failing batch rejects without stopping the thread. A batch whose
  * every record comes with its journal line crosses as those lines and stores what the objects do.
+ * The credit snapshots' reads of balances and key spending are answered there too, after the
+ * batches posted before them, without a query on the main connection.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,14 +15,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeSettlementLine } from '../../src/metering/settlement-line.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import type { HoldRecord, LedgerRecord, LedgerSettlement } from '../../src/store/ledger-store.js';
-import { BASE_TIME, generation, newAccount, settlement } from './store-fixtures.js';
+import { BASE_TIME, generation, newAccount, newApiKey, settlement } from './store-fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'switchyard-settlement-thread-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const builtModule = (file: string) => import(pathToFileURL(path.join(root, 'dist/store', file)).href);
-const { openStore } = (await builtModule('open-store.js')) as { openStore(options: { dataDir: string }): Promise<KyselyStore> };
+const { openStore } = (await builtModule('open-store.js')) as { openStore(options: { dataDir: string; onQuery?: () => void }): Promise<KyselyStore> };
 const { settlementThreadsStarted, settlementBatchesPostedAsLines } = (await builtModule('sqlite-settlement-thread.js')) as {
   settlementThreadsStarted(): number;
   settlementBatchesPostedAsLines(): number;
@@ -146,5 +148,37 @@ describe('SQLite settlement batches as journal lines', () => {
       store.settle(records, records.map((record, index) => (index === 2 ? '{"v":2,"hold":{}}\n' : encodeSettlementLine(record)))),
     );
     expect(fromDamagedLines).toEqual(fromObjects);
+  });
+});
+
+describe('credit snapshot reads on the settlement thread', () => {
+  it('answers balances and key spending there, after the batches posted before, with no query on the main connection', async () => {
+    let mainQueries = 0;
+    const store = await openStore({ dataDir: path.join(scratch, 'snapshot-reads'), onQuery: () => (mainQueries += 1) });
+    try {
+      await store.migrate();
+      const accounts = await Promise.all(Array.from({ length: 3 }, () => store.createAccount(newAccount())));
+      const key = await store.createApiKey(newApiKey(accounts[0]!.id));
+      const charged = (accountIndex: number, charge: bigint) => settlement(accounts[accountIndex]!.id, charge, { keyId: key.id });
+      const threadsBefore = settlementThreadsStarted();
+      const queriesBefore = mainQueries;
+
+      // Not awaited: the reads are posted behind the batch and must see it.
+      const storing = store.settle([charged(0, 700n), charged(0, 300n), settlement(accounts[1]!.id, 50n)]);
+      const balances = await store.snapshotReads.readBalances([...accounts.map((account) => account.id), 'acct_unknown']);
+      const spending = await store.snapshotReads.readKeySpending([key.id, 'key_unknown']);
+      expect(await storing).toBe(3);
+
+      expect(mainQueries).toBe(queriesBefore);
+      expect(settlementThreadsStarted()).toBe(threadsBefore + 1);
+      expect(balances).toEqual(new Map([[accounts[0]!.id, -1_000n], [accounts[1]!.id, -50n], [accounts[2]!.id, 0n]]));
+      expect([...spending.keys()]).toEqual([key.id]);
+      expect(spending.get(key.id)!.spent).toBe(1_000n);
+      // What the main connection reads is the same.
+      expect(await store.ledger.readBalances(accounts.map((account) => account.id))).toEqual(balances);
+      expect(await store.ledger.readKeySpending([key.id])).toEqual(spending);
+    } finally {
+      await store.close();
+    }
   });
 });
