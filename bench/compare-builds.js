@@ -8,7 +8,10 @@
 //   node bench/compare-builds.js --a OLD/bin/switchyard.js [--b bin/switchyard.js] [--clients 64]
 //     [--window 3] [--cycles 12] [--jit-warmup 5] [--a-env K=V,K=V] [--b-env ...]
 //     [--a-node-flags "--flag"] [--b-node-flags ...] [--a-warmup SECONDS] [--b-warmup SECONDS]
-//     [--a-prelude MODEL:CLIENTS:SECONDS[:IDLE_SECONDS]] [--b-prelude ...]
+//     [--a-prelude MODEL:CLIENTS:SECONDS[:IDLE_SECONDS]] [--b-prelude ...] [--model bench-model] [--stream]
+//
+// --model and --stream measure another of the bench's models than the small chat, streamed with
+// --stream (bench-stream-64 and bench-stream-8: the difference of the two is 56 chunks' cost).
 //
 // With the same build on both sides, these compare a process's history rather than its code:
 // --a-warmup / --b-warmup give one side a longer load before the cycles than --jit-warmup (an aged
@@ -41,7 +44,6 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 // count in this window. At 300 ms, that last batch fell outside every window, which flattered
 // larger batches.
 const SETTLE_MS = 1_000;
-const BODY = JSON.stringify({ model: BENCH_MODEL, messages: MESSAGES, max_tokens: 16 });
 
 function readSettings() {
   const options = parseOptions(process.argv.slice(2), {
@@ -59,6 +61,8 @@ function readSettings() {
     'b-warmup': 'number',
     'a-prelude': 'string',
     'b-prelude': 'string',
+    model: 'string',
+    stream: 'flag',
   });
   if (options.a === undefined) throw new Error('--a PATH (the bin/switchyard.js of the first build) is required');
   const side = (name) => ({
@@ -74,6 +78,8 @@ function readSettings() {
     clients: Number(options.clients ?? 64),
     windowMs: Number(options.window ?? 3) * 1000,
     cycles: Math.round(Number(options.cycles ?? 12)),
+    model: String(options.model ?? BENCH_MODEL),
+    stream: options.stream === true,
   };
 }
 
@@ -106,13 +112,19 @@ function parsePrelude(text) {
 
 async function runPrelude(side) {
   const { model, concurrency, durationMs, idleMs } = side.prelude;
-  const body = JSON.stringify({ model, messages: MESSAGES, max_tokens: 16 });
+  const body = requestBody(model, false);
   const result = await runLoad({ ...side.load, request: { ...side.load.request, body }, concurrency, durationMs });
   process.stderr.write(`${side.name} prelude: ${result.completed} ${model} requests at ${concurrency} clients, ${result.failed} failed\n`);
   await new Promise((resolve) => setTimeout(resolve, idleMs));
 }
 
-async function startSide(side, mockOrigin) {
+function requestBody(model, stream) {
+  return JSON.stringify(
+    stream ? { model, messages: MESSAGES, max_tokens: 64, stream: true, stream_options: { include_usage: true } } : { model, messages: MESSAGES, max_tokens: 16 },
+  );
+}
+
+async function startSide(side, mockOrigin, settings) {
   assertGatewayBuilt(repositoryRoot, side.binPath, false);
   const directory = createBenchDirectory();
   const environment = gatewayEnvironment(directory, writeBenchConfig(directory, mockOrigin), side.environment);
@@ -120,7 +132,12 @@ async function startSide(side, mockOrigin) {
   const gateway = await startGateway(side.binPath, environment, directory, side.nodeFlags);
   const load = {
     origin: gateway.origin,
-    request: { path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: BODY },
+    request: {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: requestBody(settings.model, settings.stream),
+      stream: settings.stream,
+    },
   };
   return { ...side, directory, gateway, load, windows: [], cpuSeconds: 0, requests: 0, failed: 0 };
 }
@@ -141,7 +158,7 @@ async function main() {
   const mock = await startBenchChild(path.join(repositoryRoot, 'bench', 'mock-upstream.js'), { name: 'mock upstream' });
   const sides = [];
   try {
-    for (const side of settings.sides) sides.push(await startSide(side, mock.origin));
+    for (const side of settings.sides) sides.push(await startSide(side, mock.origin, settings));
     for (const side of sides) {
       const warmup = await runLoad({ ...side.load, concurrency: settings.clients, durationMs: side.warmupMs });
       process.stderr.write(`${side.name} warmed up: ${warmup.completed} requests in ${side.warmupMs / 1000} s\n`);
@@ -171,7 +188,7 @@ async function main() {
     process.stdout.write(
       `${formatTable(['build', 'bin', 'settings', 'requests', 'failed', 'CPU µs/request (all windows)', 'median of windows'], sides.map(describe))}\n` +
         `B ÷ A per cycle: ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')}\n` +
-        `median B ÷ A: ${median(ratios).toFixed(3)} (${settings.cycles} cycles of ${settings.windowMs / 1000} s windows at ${settings.clients} clients)\n`,
+        `median B ÷ A: ${median(ratios).toFixed(3)} (${settings.cycles} cycles of ${settings.windowMs / 1000} s windows at ${settings.clients} clients, ${settings.model}${settings.stream ? ' streamed' : ''})\n`,
     );
     if (a.failed + b.failed > 0) process.exitCode = 1;
   } finally {
