@@ -52,6 +52,15 @@ describe('bench/compare-builds.js', () => {
     expect(Number(ratio![1])).toBeGreaterThan(0);
   });
 
+  it('measures streamed answers of another model', { timeout: 60_000 }, async () => {
+    const bin = path.join(repositoryRoot, 'bin', 'switchyard.js');
+    const { code, stdout, stderr } = await compare(['--a', bin, '--model', 'bench-stream-8', '--stream', '--clients', '2', '--window', '0.3', '--cycles', '1', '--jit-warmup', '0.1']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/median B ÷ A: [0-9.]+ \(1 cycles of 0.3 s windows at 2 clients, bench-stream-8 streamed\)/);
+    const failedCells = stdout.split('\n').filter((line) => /^\| [AB] /.test(line)).map((row) => row.split('|')[5]!.trim());
+    expect(failedCells).toEqual(['0', '0']);
+  });
+
   it('refuses a prelude it cannot read', async () => {
     const bin = path.join(repositoryRoot, 'bin', 'switchyard.js');
     const { code, stderr } = await compare(['--a', bin, '--a-prelude', 'bench-model:many:3']);
