@@ -8,5 +8,6 @@ export type * from './embedding.js';
 export type * from './provider-adapter.js';
 export type * from './cancel-signal.js';
 export { emptyUsage } from './usage.js';
+export { canPushStreamEvents } from './provider-adapter.js';
 export { GatewayError, isGatewayError, type GatewayErrorDetails } from './gateway-error.js';
 export { errorCatalogue, type ErrorCode } from './error-catalogue.js';

@@ -37,6 +37,37 @@ export interface OpenedStream {
   events: AsyncIterable<StreamEvent>;
 }
 
+/** Takes a stream's events as they come (`StreamEventPushSource.pushTo`). */
+export interface StreamEventSink {
+  /** One event. False asks for no more until `resume()` (the client is not reading). */
+  event(event: StreamEvent): boolean;
+  /** After the last event; not called once the consumer has stopped. */
+  end(): void;
+}
+
+/** The consumer's hold on a pushed stream. */
+export interface StreamEventPush {
+  /** Delivers again after `event` returned false. */
+  resume(): void;
+  /** No more events wanted: an unfinished upstream is cut, as when an iterator is returned early. */
+  stop(): void;
+}
+
+/**
+ * Stream events that can also be handed to a sink as they come, instead of one promise per event
+ * pulled through `for await`. Between two events such a stream then keeps no short-lived
+ * objects, which thousands of open streams would otherwise have the collector copy. Use either
+ * pulling or `pushTo`, never both; nothing is delivered from within `pushTo` itself.
+ */
+export interface StreamEventPushSource {
+  /** `first`: events read before, delivered ahead of the rest. */
+  pushTo(sink: StreamEventSink, first?: readonly StreamEvent[]): StreamEventPush;
+}
+
+export function canPushStreamEvents<T extends object>(source: T): source is T & StreamEventPushSource {
+  return typeof (source as Partial<StreamEventPushSource>).pushTo === 'function';
+}
+
 /**
  * What a provider adapter can do. An adapter implements the operations its provider has;
  * the optional ones are simply absent where the provider has no such API.

@@ -7,6 +7,7 @@ import type { RequestContext } from '../pipeline/generation-outcome.js';
 import type { GatewayServices } from './gateway-services.js';
 import { cancelWhenClientLeaves } from './client-cancel.js';
 import { SseWriter } from './sse-writer.js';
+import { writeStreamEvents } from './write-stream-events.js';
 
 /** What every chat dialect's stream encoder offers: frames for events, then the closing frames. */
 export interface DialectStreamEncoder {
@@ -89,12 +90,7 @@ export async function streamChat(options: {
 
   let failed = false;
   try {
-    for await (const event of session.events) {
-      if (writer.isClosed) break;
-      if (event.type === 'error') failed = true;
-      await writer.write(encoder.encode(event));
-      if (failed) break;
-    }
+    failed = await writeStreamEvents(session.events, writer, encoder);
   } catch (error) {
     // An adapter broke its promise to end with an error event: end the stream cleanly anyway.
     failed = true;

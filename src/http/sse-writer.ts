@@ -53,8 +53,14 @@ export class SseWriter {
     return this.closed || this.response.destroyed;
   }
 
+  /** Writes, and waits while the client is not reading. */
   async write(frames: string): Promise<void> {
-    if (frames.length === 0 || this.isClosed) return;
+    if (!this.writeNow(frames)) await this.whenDrained();
+  }
+
+  /** Writes without waiting; false when the client is not reading (wait for `whenDrained`). */
+  writeNow(frames: string): boolean {
+    if (frames.length === 0 || this.isClosed) return true;
     // Each write restarts the silence; refreshing a timer does not allocate.
     this.keepAliveTimer?.refresh();
     // Events that arrive together (one upstream read often carries several) leave in one socket
@@ -64,8 +70,12 @@ export class SseWriter {
       this.response.cork();
       process.nextTick(this.uncork);
     }
-    if (this.response.write(frames)) return;
-    await new Promise<void>((resolve) => {
+    return this.response.write(frames);
+  }
+
+  /** Resolves once the client has taken what was written, or has gone. */
+  whenDrained(): Promise<void> {
+    return new Promise<void>((resolve) => {
       const done = () => {
         this.response.off('drain', done);
         this.response.off('close', done);

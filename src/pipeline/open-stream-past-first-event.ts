@@ -1,10 +1,11 @@
-import type { OpenedStream, StreamEvent } from '../core/index.js';
+import { canPushStreamEvents, type OpenedStream, type StreamEvent, type StreamEventPushSource, type StreamEventSink } from '../core/index.js';
 
 /**
  * Opens a stream and reads it up to its first event other than `start`. An upstream that answered
  * 200 but fails before producing anything (cut off, garbage, an error as its first chunk) then
  * rejects like one that never answered, so the next channel is tried: nothing has reached the
- * client yet. The events read are replayed, in order, to whoever consumes the stream.
+ * client yet. The events read are replayed, in order, to whoever consumes the stream: pulled, or
+ * pushed where the adapter's iterator can push (`StreamEventPushSource`).
  *
  * `observe` sees each event as the consumer takes it (the meter): here rather than in a layer of
  * its own, since each layer adds a promise per event to every open stream.
@@ -15,6 +16,7 @@ export async function openStreamPastFirstEvent(
 ): Promise<OpenedStream> {
   const opened = await opening;
   const iterator = opened.events[Symbol.asyncIterator]();
+  const pushable = canPushStreamEvents(iterator) ? iterator : null;
   const read: StreamEvent[] = [];
   for (;;) {
     const next = await iterator.next();
@@ -26,7 +28,9 @@ export async function openStreamPastFirstEvent(
       throw event.error;
     }
     read.push(event);
-    if (event.type !== 'start') return { events: replay(read, iterator, observe) };
+    if (event.type !== 'start') {
+      return { events: pushable === null ? replay(read, iterator, observe) : replayThenPush(read, iterator, pushable, observe) };
+    }
   }
 }
 
@@ -64,6 +68,33 @@ function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null, ob
     return: finish,
   };
   return { [Symbol.asyncIterator]: () => iterator };
+}
+
+/**
+ * As `replay`, and pushable: the events read go to the sink ahead of the rest. A consumer that
+ * pushes must not have pulled: the iterator is only there for one that does not push.
+ */
+function replayThenPush(
+  read: StreamEvent[],
+  rest: AsyncIterator<StreamEvent>,
+  source: StreamEventPushSource,
+  observe: (event: StreamEvent) => void,
+): AsyncIterable<StreamEvent> & StreamEventPushSource {
+  const pulled = replay(read, rest, observe);
+  return {
+    [Symbol.asyncIterator]: () => pulled[Symbol.asyncIterator](),
+    pushTo: (sink: StreamEventSink, first: readonly StreamEvent[] = []) => {
+      // One object for the stream's life, not a closure per event.
+      const observed: StreamEventSink = {
+        event: (event) => {
+          observe(event);
+          return sink.event(event);
+        },
+        end: () => sink.end(),
+      };
+      return source.pushTo(observed, first.length === 0 ? read : [...first, ...read]);
+    },
+  };
 }
 
 function ignore(): void {}

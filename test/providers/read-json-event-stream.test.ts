@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { GatewayError, type StreamEvent } from '../../src/core/index.js';
+import { canPushStreamEvents, GatewayError, type StreamEvent, type StreamEventPush } from '../../src/core/index.js';
 import { readJsonEventStream, type JsonStreamEventParser, type OpenedUpstreamResponse, type UpstreamBody } from '../../src/providers/http/index.js';
 
 interface Wire {
@@ -125,5 +125,101 @@ describe('readJsonEventStream', () => {
     expect(body.destroyed).toBe(true);
     expect(body.readableEnded).toBe(false);
     expect(opened.disposed()).toBe(true);
+  });
+});
+
+/** A sink that records what it is given; `accept` decides, event by event, whether more may come. */
+function recordingSink(accept: (received: string[]) => boolean = () => true) {
+  const received: string[] = [];
+  let ended = 0;
+  const sink = {
+    event: (event: StreamEvent) => {
+      received.push(event.type === 'text-delta' ? event.text : event.type);
+      return accept(received);
+    },
+    end: () => {
+      ended += 1;
+    },
+  };
+  return { sink, received, ended: () => ended };
+}
+
+function pushing(opened: OpenedUpstreamResponse) {
+  const iterator = readJsonEventStream(opened, new TextParser())[Symbol.asyncIterator]();
+  if (!canPushStreamEvents(iterator)) throw new Error('the iterator cannot push');
+  return iterator;
+}
+
+describe('readJsonEventStream, pushed', () => {
+  it('hands the events to the sink in order, the ones read before first, never from within pushTo, and ends once', async () => {
+    const body = new PassThrough();
+    const opened = openedOver(body);
+    const { sink, received, ended } = recordingSink();
+    body.write(frame({ text: 'b' }));
+    await tick();
+    pushing(opened).pushTo(sink, [{ type: 'text-delta', choiceIndex: 0, text: 'a' }]);
+    expect(received).toEqual([]);
+    await tick();
+    expect(received).toEqual(['a', 'b']);
+    body.write(frame({ text: 'c' }) + frame({ done: true }) + frame({ text: 'after' }));
+    await tick();
+    expect(received).toEqual(['a', 'b', 'c', 'finish']);
+    expect(ended()).toBe(1);
+    expect(opened.disposed()).toBe(true);
+    body.end();
+    await tick();
+    // Completed: read to its end for the connection's reuse, not cut.
+    expect(body.readableEnded).toBe(true);
+    expect(ended()).toBe(1);
+  });
+
+  it('holds the body while the sink takes no more, and delivers the rest on resume', async () => {
+    const body = new PassThrough();
+    const count = 1_000;
+    // The sink takes ten events, then asks for a pause.
+    const { sink, received, ended } = recordingSink((seen) => seen.length % 10 !== 0);
+    const push: StreamEventPush = pushing(openedOver(body)).pushTo(sink);
+    for (let index = 0; index < count; index += 1) body.write(frame({ text: String(index) }));
+    body.end(frame({ done: true }));
+    await tick();
+    expect(received).toHaveLength(10);
+    expect(body.isPaused()).toBe(true);
+    expect(body.readableLength).toBeGreaterThan(0);
+    while (ended() === 0) {
+      const before = received.length;
+      push.resume();
+      await tick();
+      expect(received.length).toBeGreaterThan(before);
+    }
+    expect(received).toEqual([...Array.from({ length: count }, (_, index) => String(index)), 'finish']);
+    expect(ended()).toBe(1);
+  });
+
+  it('cuts an unfinished upstream when the consumer stops, and tells the sink nothing more', async () => {
+    const body = new PassThrough();
+    const opened = openedOver(body);
+    let push: StreamEventPush | undefined;
+    const { sink, received, ended } = recordingSink((seen) => {
+      if (seen.length === 1) push!.stop();
+      return true;
+    });
+    push = pushing(opened).pushTo(sink);
+    body.write(frame({ text: 'a' }) + frame({ text: 'b' }));
+    await tick();
+    expect(received).toEqual(['a']);
+    expect(body.destroyed).toBe(true);
+    expect(opened.disposed()).toBe(true);
+    expect(ended()).toBe(0);
+  });
+
+  it('ends with the owed events and a cut error when the body ends early, as when pulled', async () => {
+    const body = new PassThrough();
+    const { sink, received, ended } = recordingSink();
+    pushing(openedOver(body)).pushTo(sink);
+    body.end(frame({ text: 'a' }));
+    await tick();
+    await tick();
+    expect(received).toEqual(['a', 'finish', 'error']);
+    expect(ended()).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { GatewayError, type StreamEvent } from '../../core/index.js';
+import { GatewayError, type StreamEvent, type StreamEventPush, type StreamEventPushSource, type StreamEventSink } from '../../core/index.js';
 import type { OpenedUpstreamResponse } from './send-upstream-request.js';
 import { ServerSentEventDecoder, type ServerSentEvent } from './server-sent-event-decoder.js';
 
@@ -30,7 +30,9 @@ const drainLimitBytes = 64 * 1024;
  *
  * Events are pushed from the body's `data` handler into a queue that the consumer's `next`
  * reads, instead of being pulled through stacked async generators: an idle stream then waits on
- * one promise rather than several per layer, which keeps thousands of long streams cheap.
+ * one promise rather than several per layer, which keeps thousands of long streams cheap. The
+ * iterator can also push (`pushTo`): then it waits on none, each event going straight to the
+ * consumer's sink.
  */
 export function readJsonEventStream<Wire>(
   opened: OpenedUpstreamResponse,
@@ -40,7 +42,7 @@ export function readJsonEventStream<Wire>(
   return { [Symbol.asyncIterator]: () => new PushedJsonEvents(opened, parser, options.endMarker) };
 }
 
-class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
+class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventPushSource {
   private queue: StreamEvent[] = [];
   private head = 0;
   private waiting: ((result: IteratorResult<StreamEvent>) => void) | null = null;
@@ -48,6 +50,12 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
   private paused = false;
   private drainedBytes = 0;
   private readonly decoder: ServerSentEventDecoder;
+  /** The consumer's sink, with `pushTo`; events go to it instead of through `next`. */
+  private sink: StreamEventSink | null = null;
+  /** The sink asked for no more until `resume` (or has not been given any yet). */
+  private sinkHeld = false;
+  /** The sink's consumer stopped, or was told the end: it hears nothing more. */
+  private sinkDone = false;
 
   constructor(
     private readonly opened: OpenedUpstreamResponse,
@@ -61,6 +69,15 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
     body.on('error', (error: unknown) => this.onBodyFailure(error));
     body.on('close', () => this.onBodyFailure(body.errored ?? new Error('the upstream body closed before its end')));
     body.resume();
+  }
+
+  /** Events go to `sink` from a later turn on; `first` ahead of everything else. */
+  pushTo(sink: StreamEventSink, first: readonly StreamEvent[] = []): StreamEventPush {
+    this.sink = sink;
+    this.sinkHeld = true;
+    if (first.length > 0) this.queue.splice(this.head, 0, ...first);
+    queueMicrotask(() => this.resumeSink());
+    return { resume: () => this.resumeSink(), stop: () => this.stopSink() };
   }
 
   /** One call at a time, as `for await` makes them. */
@@ -94,6 +111,13 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
   }
 
   private emit(event: StreamEvent): void {
+    const sink = this.sink;
+    if (sink !== null) {
+      if (this.sinkDone) return;
+      if (this.sinkHeld || this.head < this.queue.length) this.queue.push(event);
+      else if (!sink.event(event)) this.holdSink();
+      return;
+    }
     const waiting = this.waiting;
     if (waiting !== null) {
       this.waiting = null;
@@ -176,8 +200,48 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
     this.finish(false);
   }
 
+  /** The consumer cannot take more now: the upstream waits too, as it does for a slow `next`. */
+  private holdSink(): void {
+    this.sinkHeld = true;
+    if (!this.ended && !this.paused) {
+      this.paused = true;
+      this.opened.body.pause();
+    }
+  }
+
+  private resumeSink(): void {
+    const sink = this.sink;
+    if (sink === null || this.sinkDone) return;
+    this.sinkHeld = false;
+    while (this.head < this.queue.length) {
+      if (!sink.event(this.take())) return this.holdSink();
+      if (this.sinkDone) return;
+    }
+    if (this.ended) return this.endSink();
+    if (this.paused) {
+      this.paused = false;
+      this.opened.body.resume();
+    }
+  }
+
+  private endSink(): void {
+    if (this.sinkDone) return;
+    this.sinkDone = true;
+    this.sink!.end();
+  }
+
+  private stopSink(): void {
+    if (this.sinkDone) return;
+    this.sinkDone = true;
+    this.queue = [];
+    this.head = 0;
+    if (!this.ended) this.finish(false);
+  }
+
   /** No more events: a completed body drains on, any other is cut. */
   private finish(completed: boolean): void {
+    // A pushed consumer may stop the stream from inside an event, before the reader finishes it.
+    if (this.ended) return;
     this.ended = true;
     this.opened.dispose();
     const body = this.opened.body;
@@ -188,6 +252,10 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent> {
       body.destroy();
     }
     this.paused = false;
+    if (this.sink !== null) {
+      if (!this.sinkHeld && this.head === this.queue.length) this.endSink();
+      return;
+    }
     const waiting = this.waiting;
     if (waiting !== null) {
       this.waiting = null;

@@ -1,0 +1,148 @@
+/**
+ * `writeStreamEvents`: a stream's events to the client, pushed where the adapter's reader can push
+ * (here the real reader behind `openStreamPastFirstEvent`, as the pipeline opens it) and pulled
+ * otherwise, with the same frames, the same back-pressure and the same endings.
+ */
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { GatewayError, type StreamEvent } from '../../src/core/index.js';
+import { SseWriter } from '../../src/http/sse-writer.js';
+import { writeStreamEvents } from '../../src/http/write-stream-events.js';
+import { openStreamPastFirstEvent } from '../../src/pipeline/open-stream-past-first-event.js';
+import { readJsonEventStream, type JsonStreamEventParser, type UpstreamBody } from '../../src/providers/http/index.js';
+
+/** `{"text"}` is a text delta, `{"done":true}` completes; the end owes a finish. */
+class TextParser implements JsonStreamEventParser<{ text?: string; done?: boolean }> {
+  isComplete = false;
+  private ended = false;
+  parse(event: { text?: string; done?: boolean }): StreamEvent[] {
+    if (event.done === true) {
+      this.isComplete = true;
+      return this.end();
+    }
+    return event.text === undefined ? [] : [{ type: 'text-delta', choiceIndex: 0, text: event.text }];
+  }
+  end(): StreamEvent[] {
+    if (this.ended) return [];
+    this.ended = true;
+    return [{ type: 'finish', choiceIndex: 0, finishReason: { unified: 'stop', raw: 'stop' } }];
+  }
+}
+
+/** The part of a ServerResponse the writer uses; `full` makes writes report a full buffer. */
+class ClientResponse extends EventEmitter {
+  written: string[] = [];
+  destroyed = false;
+  writableNeedDrain = false;
+  full = false;
+  writeHead(): this {
+    return this;
+  }
+  flushHeaders(): void {}
+  cork(): void {}
+  uncork(): void {}
+  write(frames: string): boolean {
+    this.written.push(frames);
+    return !this.full;
+  }
+  end(): void {}
+}
+
+const encoder = { encode: (event: StreamEvent) => `${event.type === 'text-delta' ? event.text : event.type}\n` };
+const frame = (wire: object) => `data: ${JSON.stringify(wire)}\n\n`;
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** An upstream body behind the real reader, opened as the pipeline opens it. */
+async function openedUpstream(observed: string[] = []) {
+  const body = new PassThrough();
+  const opening = Promise.resolve({
+    events: readJsonEventStream(
+      {
+        status: 200,
+        headers: {},
+        body: body as unknown as UpstreamBody,
+        isCallerAborted: () => false,
+        mapFailure: () => new GatewayError('upstream_error', 'mapped failure'),
+        dispose: () => undefined,
+      },
+      new TextParser(),
+    ),
+  });
+  body.write(frame({ text: 'first' }));
+  const opened = await openStreamPastFirstEvent(opening, (event) => observed.push(event.type));
+  return { body, events: opened.events };
+}
+
+function client() {
+  const response = new ClientResponse();
+  const writer = new SseWriter(response as unknown as ServerResponse);
+  writer.open({});
+  return { response, writer };
+}
+
+describe('writeStreamEvents', () => {
+  it('writes every event pushed, the first one read included, and tells the meter of each', async () => {
+    const observed: string[] = [];
+    const { body, events } = await openedUpstream(observed);
+    const { response, writer } = client();
+    const writing = writeStreamEvents(events, writer, encoder);
+    body.write(frame({ text: 'second' }));
+    body.end(frame({ done: true }));
+    expect(await writing).toBe(false);
+    expect(response.written).toEqual(['first\n', 'second\n', 'finish\n']);
+    expect(observed).toEqual(['text-delta', 'text-delta', 'finish']);
+  });
+
+  it('holds the upstream while the client is not reading, and goes on once it drains', async () => {
+    const { body, events } = await openedUpstream();
+    const { response, writer } = client();
+    response.full = true;
+    const writing = writeStreamEvents(events, writer, encoder);
+    for (let index = 0; index < 500; index += 1) body.write(frame({ text: String(index) }));
+    body.end(frame({ done: true }));
+    await tick();
+    await tick();
+    // One write reported the full buffer: nothing more is written, the upstream body waits.
+    expect(response.written).toEqual(['first\n']);
+    expect(body.isPaused()).toBe(true);
+    response.full = false;
+    response.emit('drain');
+    expect(await writing).toBe(false);
+    expect(response.written).toEqual(['first\n', ...Array.from({ length: 500 }, (_, index) => `${index}\n`), 'finish\n']);
+  });
+
+  it('ends failed after writing an error event', async () => {
+    const { body, events } = await openedUpstream();
+    const { response, writer } = client();
+    const writing = writeStreamEvents(events, writer, encoder);
+    await tick();
+    body.destroy(new Error('socket reset'));
+    expect(await writing).toBe(true);
+    expect(response.written).toEqual(['first\n', 'finish\n', 'error\n']);
+  });
+
+  it('stops at the next event once the client has gone, and cuts the upstream', async () => {
+    const { body, events } = await openedUpstream();
+    const { response, writer } = client();
+    const writing = writeStreamEvents(events, writer, encoder);
+    await tick();
+    response.destroyed = true;
+    body.write(frame({ text: 'unseen' }));
+    expect(await writing).toBe(false);
+    expect(response.written).toEqual(['first\n']);
+    expect(body.destroyed).toBe(true);
+  });
+
+  it('pulls the events of a source that cannot push, with the same frames', async () => {
+    async function* generated(): AsyncGenerator<StreamEvent> {
+      yield { type: 'text-delta', choiceIndex: 0, text: 'first' };
+      yield { type: 'error', error: new GatewayError('upstream_error', 'cut') };
+      yield { type: 'text-delta', choiceIndex: 0, text: 'never' };
+    }
+    const { response, writer } = client();
+    expect(await writeStreamEvents(generated(), writer, encoder)).toBe(true);
+    expect(response.written).toEqual(['first\n', 'error\n']);
+  });
+});
