@@ -1,27 +1,14 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runBenchScript } from '../support/run-bench-script.js';
 
 // The side-by-side comparison of two builds, in a tiny run of the same build against itself: it
 // must bring both instances up, alternate the windows and report. No timing is asserted.
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function compare(argumentsList: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bench/compare-builds.js', ...argumentsList], { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-8000);
-    });
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const compare = (argumentsList: string[]) => runBenchScript('compare-builds.js', argumentsList);
 
 describe('bench/compare-builds.js', () => {
   it('measures two instances in alternating windows and reports each one and their ratio', { timeout: 90_000 }, async () => {

@@ -1,23 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runBenchScript } from '../support/run-bench-script.js';
 
 // The snapshot-read bench in a tiny run: it must seed its stores, read both ways and report each.
 // No timing is asserted.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function run(argumentsList: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bench/snapshot-reads.js', ...argumentsList], { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (argumentsList: string[]) => runBenchScript('snapshot-reads.js', argumentsList);
 
 describe('bench/snapshot-reads.js', () => {
   it('reads every account on the main connection and on the settlement thread and reports both', { timeout: 60_000 }, async () => {

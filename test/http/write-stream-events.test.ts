@@ -3,52 +3,15 @@
  * (here the real reader behind `openStreamPastFirstEvent`, as the pipeline opens it) and pulled
  * otherwise, with the same frames, the same back-pressure and the same endings.
  */
-import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type StreamEvent } from '../../src/core/index.js';
 import { SseWriter } from '../../src/http/sse-writer.js';
 import { writeStreamEvents } from '../../src/http/write-stream-events.js';
 import { openStreamPastFirstEvent } from '../../src/pipeline/open-stream-past-first-event.js';
-import { readJsonEventStream, type JsonStreamEventParser, type UpstreamBody } from '../../src/providers/http/index.js';
-
-/** `{"text"}` is a text delta, `{"done":true}` completes; the end owes a finish. */
-class TextParser implements JsonStreamEventParser<{ text?: string; done?: boolean }> {
-  isComplete = false;
-  private ended = false;
-  parse(event: { text?: string; done?: boolean }): StreamEvent[] {
-    if (event.done === true) {
-      this.isComplete = true;
-      return this.end();
-    }
-    return event.text === undefined ? [] : [{ type: 'text-delta', choiceIndex: 0, text: event.text }];
-  }
-  end(): StreamEvent[] {
-    if (this.ended) return [];
-    this.ended = true;
-    return [{ type: 'finish', choiceIndex: 0, finishReason: { unified: 'stop', raw: 'stop' } }];
-  }
-}
-
-/** The part of a ServerResponse the writer uses; `full` makes writes report a full buffer. */
-class ClientResponse extends EventEmitter {
-  written: string[] = [];
-  destroyed = false;
-  writableNeedDrain = false;
-  full = false;
-  writeHead(): this {
-    return this;
-  }
-  flushHeaders(): void {}
-  cork(): void {}
-  uncork(): void {}
-  write(frames: string): boolean {
-    this.written.push(frames);
-    return !this.full;
-  }
-  end(): void {}
-}
+import { readJsonEventStream, type UpstreamBody } from '../../src/providers/http/index.js';
+import { RecordingResponse } from '../support/recording-server-response.js';
+import { TextEventParser } from '../support/text-event-parser.js';
 
 const encoder = { encode: (event: StreamEvent) => `${event.type === 'text-delta' ? event.text : event.type}\n` };
 const frame = (wire: object) => `data: ${JSON.stringify(wire)}\n\n`;
@@ -67,7 +30,7 @@ async function openedUpstream(observed: string[] = []) {
         mapFailure: () => new GatewayError('upstream_error', 'mapped failure'),
         dispose: () => undefined,
       },
-      new TextParser(),
+      new TextEventParser(),
     ),
   });
   body.write(frame({ text: 'first' }));
@@ -76,8 +39,8 @@ async function openedUpstream(observed: string[] = []) {
 }
 
 function client() {
-  const response = new ClientResponse();
-  const writer = new SseWriter(response as unknown as ServerResponse);
+  const response = new RecordingResponse();
+  const writer = new SseWriter(response.asServerResponse());
   writer.open({});
   return { response, writer };
 }

@@ -1,32 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { canPushStreamEvents, GatewayError, type StreamEvent, type StreamEventPush } from '../../src/core/index.js';
-import { readJsonEventStream, type JsonStreamEventParser, type OpenedUpstreamResponse, type UpstreamBody } from '../../src/providers/http/index.js';
-
-interface Wire {
-  text?: string;
-  done?: boolean;
-}
-
-/** Each `{"text"}` is a text delta, `{"done":true}` completes the stream, the end owes one finish. */
-class TextParser implements JsonStreamEventParser<Wire> {
-  isComplete = false;
-  private ended = false;
-
-  parse(event: Wire): StreamEvent[] {
-    if (event.done === true) {
-      this.isComplete = true;
-      return this.end();
-    }
-    return event.text === undefined ? [] : [{ type: 'text-delta', choiceIndex: 0, text: event.text }];
-  }
-
-  end(): StreamEvent[] {
-    if (this.ended) return [];
-    this.ended = true;
-    return [{ type: 'finish', choiceIndex: 0, finishReason: { unified: 'stop', raw: 'stop' } }];
-  }
-}
+import { readJsonEventStream, type OpenedUpstreamResponse, type UpstreamBody } from '../../src/providers/http/index.js';
+import { TextEventParser, type TextWire } from '../support/text-event-parser.js';
 
 function openedOver(body: PassThrough, options: { callerAborted?: () => boolean } = {}): OpenedUpstreamResponse & { disposed: () => boolean } {
   let disposed = false;
@@ -43,7 +19,7 @@ function openedOver(body: PassThrough, options: { callerAborted?: () => boolean 
   };
 }
 
-const frame = (wire: Wire | string): string => `data: ${typeof wire === 'string' ? wire : JSON.stringify(wire)}\n\n`;
+const frame = (wire: TextWire | string): string => `data: ${typeof wire === 'string' ? wire : JSON.stringify(wire)}\n\n`;
 const texts = (events: StreamEvent[]): string[] => events.map((event) => (event.type === 'text-delta' ? event.text : event.type));
 
 async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
@@ -58,7 +34,7 @@ describe('readJsonEventStream', () => {
   it('gives the events in order however the bytes are split, skips what is not a JSON object, and ends at the completion', async () => {
     const body = new PassThrough();
     const opened = openedOver(body);
-    const reading = collect(readJsonEventStream(opened, new TextParser()));
+    const reading = collect(readJsonEventStream(opened, new TextEventParser()));
     const text = frame({ text: 'a' }) + frame('not json') + frame('42') + frame({ text: 'é😀' }) + frame({ done: true }) + frame({ text: 'after' });
     const bytes = Buffer.from(text);
     for (let offset = 0; offset < bytes.length; offset += 5) body.write(bytes.subarray(offset, offset + 5));
@@ -72,7 +48,7 @@ describe('readJsonEventStream', () => {
 
   it('ends with the owed events and a cut error when the body ends before the completion', async () => {
     const body = new PassThrough();
-    const reading = collect(readJsonEventStream(openedOver(body), new TextParser()));
+    const reading = collect(readJsonEventStream(openedOver(body), new TextEventParser()));
     body.end(frame({ text: 'a' }));
     const events = await reading;
     expect(texts(events)).toEqual(['a', 'finish', 'error']);
@@ -82,7 +58,7 @@ describe('readJsonEventStream', () => {
 
   it('ends with the mapped failure when the body fails, and quietly when the caller aborted', async () => {
     const failing = new PassThrough();
-    const reading = collect(readJsonEventStream(openedOver(failing), new TextParser()));
+    const reading = collect(readJsonEventStream(openedOver(failing), new TextEventParser()));
     failing.write(frame({ text: 'a' }));
     await tick();
     failing.destroy(new Error('socket reset'));
@@ -90,7 +66,7 @@ describe('readJsonEventStream', () => {
 
     let aborted = false;
     const cancelled = new PassThrough();
-    const quiet = collect(readJsonEventStream(openedOver(cancelled, { callerAborted: () => aborted }), new TextParser()));
+    const quiet = collect(readJsonEventStream(openedOver(cancelled, { callerAborted: () => aborted }), new TextEventParser()));
     cancelled.write(frame({ text: 'a' }));
     await tick();
     aborted = true;
@@ -100,7 +76,7 @@ describe('readJsonEventStream', () => {
 
   it('pauses the body while the consumer lags, and resumes it once the queue is read', async () => {
     const body = new PassThrough();
-    const iterator = readJsonEventStream(openedOver(body), new TextParser())[Symbol.asyncIterator]();
+    const iterator = readJsonEventStream(openedOver(body), new TextEventParser())[Symbol.asyncIterator]();
     const count = 1_000;
     for (let index = 0; index < count; index += 1) body.write(frame({ text: String(index) }));
     body.end(frame({ done: true }));
@@ -121,7 +97,7 @@ describe('readJsonEventStream', () => {
     const body = new PassThrough();
     const opened = openedOver(body);
     body.write(frame({ text: 'a' }) + frame({ text: 'b' }));
-    for await (const event of readJsonEventStream(opened, new TextParser())) if (event.type === 'text-delta') break;
+    for await (const event of readJsonEventStream(opened, new TextEventParser())) if (event.type === 'text-delta') break;
     expect(body.destroyed).toBe(true);
     expect(body.readableEnded).toBe(false);
     expect(opened.disposed()).toBe(true);
@@ -145,7 +121,7 @@ function recordingSink(accept: (received: string[]) => boolean = () => true) {
 }
 
 function pushing(opened: OpenedUpstreamResponse) {
-  const iterator = readJsonEventStream(opened, new TextParser())[Symbol.asyncIterator]();
+  const iterator = readJsonEventStream(opened, new TextEventParser())[Symbol.asyncIterator]();
   if (!canPushStreamEvents(iterator)) throw new Error('the iterator cannot push');
   return iterator;
 }

@@ -1,38 +1,10 @@
-import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SseWriter } from '../../src/http/sse-writer.js';
-
-/** The part of a ServerResponse the writer uses, recording what was written. */
-class RecordingResponse extends EventEmitter {
-  written: string[] = [];
-  destroyed = false;
-  writableNeedDrain = false;
-  ended = false;
-  writeHead(): this {
-    return this;
-  }
-  flushHeaders(): void {}
-  corked = 0;
-  cork(): void {
-    this.corked += 1;
-  }
-  uncork(): void {
-    this.corked -= 1;
-  }
-  write(frames: string): boolean {
-    this.written.push(frames);
-    return true;
-  }
-  end(frames = ''): void {
-    if (frames) this.written.push(frames);
-    this.ended = true;
-  }
-}
+import { RecordingResponse } from '../support/recording-server-response.js';
 
 function open(intervalMs: number) {
   const response = new RecordingResponse();
-  const writer = new SseWriter(response as unknown as ServerResponse);
+  const writer = new SseWriter(response.asServerResponse());
   writer.open({});
   writer.keepAlive(intervalMs);
   return { response, writer };
@@ -96,7 +68,7 @@ describe('SSE keep-alive comments', () => {
 describe('SSE writes', () => {
   it('cork the socket for the current burst and uncork it right after', async () => {
     const response = new RecordingResponse();
-    const writer = new SseWriter(response as unknown as ServerResponse);
+    const writer = new SseWriter(response.asServerResponse());
     writer.open({});
     for (let index = 0; index < 5; index += 1) await writer.write(`data: ${index}\n\n`);
     // One cork for the whole burst, released once the burst's work is done.
