@@ -43,6 +43,8 @@ export interface StreamEventSink {
   event(event: StreamEvent): boolean;
   /** After the last event; not called once the consumer has stopped. */
   end(): void;
+  /** `event` threw: the stream is stopped (an unfinished upstream cut) and nothing more comes. */
+  fail(error: unknown): void;
 }
 
 /** The consumer's hold on a pushed stream. */

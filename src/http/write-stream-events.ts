@@ -1,7 +1,8 @@
 /**
  * Moves a stream's canonical events to the client: each encoded by the dialect, written with
  * back-pressure, until the events end, the client leaves, or an error event has been written.
- * Resolves with whether the stream failed (an error event went out); rejects when encoding throws.
+ * Resolves with whether the stream failed (an error event went out); rejects when encoding (or the
+ * meter watching the events) throws, the upstream cut.
  *
  * Events are pushed where the source can push (`StreamEventPushSource`), else pulled with
  * `for await`. Pulling costs a chain of promises per event, and each open stream keeps the
@@ -61,15 +62,8 @@ function pushEvents(source: StreamEventPushSource, writer: SseWriter, encoder: S
           stop(false);
           return false;
         }
-        let flowing: boolean;
-        try {
-          flowing = writer.writeNow(encoder.encode(event));
-        } catch (error) {
-          push?.stop();
-          settled = true;
-          reject(error);
-          return false;
-        }
+        // Should encoding throw, the source stops and calls `fail`.
+        const flowing = writer.writeNow(encoder.encode(event));
         if (event.type === 'error') {
           stop(true);
           return false;
@@ -79,6 +73,11 @@ function pushEvents(source: StreamEventPushSource, writer: SseWriter, encoder: S
         return false;
       },
       end: () => finish(false),
+      fail: (error) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      },
     };
     push = source.pushTo(sink);
   });

@@ -91,6 +91,7 @@ function replayThenPush(
           return sink.event(event);
         },
         end: () => sink.end(),
+        fail: (error) => sink.fail(error),
       };
       return source.pushTo(observed, first.length === 0 ? read : [...first, ...read]);
     },

@@ -98,6 +98,22 @@ describe('writeStreamEvents', () => {
     expect(body.destroyed).toBe(true);
   });
 
+  it('rejects, and cuts the upstream, when encoding an event throws', async () => {
+    const { body, events } = await openedUpstream();
+    const { response, writer } = client();
+    const broken = new Error('cannot encode');
+    const writing = writeStreamEvents(events, writer, {
+      encode: (event) => {
+        if (event.type === 'text-delta' && event.text === 'second') throw broken;
+        return encoder.encode(event);
+      },
+    });
+    body.write(frame({ text: 'second' }));
+    await expect(writing).rejects.toBe(broken);
+    expect(response.written).toEqual(['first\n']);
+    expect(body.destroyed).toBe(true);
+  });
+
   it('pulls the events of a source that cannot push, with the same frames', async () => {
     async function* generated(): AsyncGenerator<StreamEvent> {
       yield { type: 'text-delta', choiceIndex: 0, text: 'first' };

@@ -107,6 +107,7 @@ describe('readJsonEventStream', () => {
 /** A sink that records what it is given; `accept` decides, event by event, whether more may come. */
 function recordingSink(accept: (received: string[]) => boolean = () => true) {
   const received: string[] = [];
+  const failures: unknown[] = [];
   let ended = 0;
   const sink = {
     event: (event: StreamEvent) => {
@@ -116,8 +117,11 @@ function recordingSink(accept: (received: string[]) => boolean = () => true) {
     end: () => {
       ended += 1;
     },
+    fail: (error: unknown) => {
+      failures.push(error);
+    },
   };
-  return { sink, received, ended: () => ended };
+  return { sink, received, failures, ended: () => ended };
 }
 
 function pushing(opened: OpenedUpstreamResponse) {
@@ -186,6 +190,27 @@ describe('readJsonEventStream, pushed', () => {
     expect(body.destroyed).toBe(true);
     expect(opened.disposed()).toBe(true);
     expect(ended()).toBe(0);
+  });
+
+  it('stops and tells the sink when taking an event throws, instead of throwing into the body', async () => {
+    const body = new PassThrough();
+    const opened = openedOver(body);
+    const broken = new Error('the meter broke');
+    const { sink, received, failures, ended } = recordingSink((seen) => {
+      if (seen.length === 2) throw broken;
+      return true;
+    });
+    pushing(opened).pushTo(sink);
+    body.write(frame({ text: 'a' }));
+    await tick();
+    // Thrown from within the body's data handler: it must come back as `fail`, not as an exception.
+    body.write(frame({ text: 'b' }) + frame({ text: 'c' }));
+    await tick();
+    expect(received).toEqual(['a', 'b']);
+    expect(failures).toEqual([broken]);
+    expect(ended()).toBe(0);
+    expect(body.destroyed).toBe(true);
+    expect(opened.disposed()).toBe(true);
   });
 
   it('ends with the owed events and a cut error when the body ends early, as when pulled', async () => {

@@ -115,7 +115,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     if (sink !== null) {
       if (this.sinkDone) return;
       if (this.sinkHeld || this.head < this.queue.length) this.queue.push(event);
-      else if (!sink.event(event)) this.holdSink();
+      else if (!this.deliver(sink, event)) this.holdSink();
       return;
     }
     const waiting = this.waiting;
@@ -214,13 +214,27 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     if (sink === null || this.sinkDone) return;
     this.sinkHeld = false;
     while (this.head < this.queue.length) {
-      if (!sink.event(this.take())) return this.holdSink();
+      if (!this.deliver(sink, this.take())) return this.holdSink();
       if (this.sinkDone) return;
     }
     if (this.ended) return this.endSink();
     if (this.paused) {
       this.paused = false;
       this.opened.body.resume();
+    }
+  }
+
+  /**
+   * One event to the sink. What the sink throws must not escape into the body's event handlers
+   * (or a microtask), where it would end the process: the stream stops and the sink is told.
+   */
+  private deliver(sink: StreamEventSink, event: StreamEvent): boolean {
+    try {
+      return sink.event(event);
+    } catch (error) {
+      this.stopSink();
+      sink.fail(error);
+      return false;
     }
   }
 
