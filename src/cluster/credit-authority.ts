@@ -20,11 +20,11 @@
 import { spendingInPeriod, type CreditClaim } from '../credit/credit-reservations.js';
 import { budgetRefusal, creditRefusal } from '../credit/insufficient-credit.js';
 import { PeriodicRefresh } from '../credit/periodic-refresh.js';
-import type { LedgerStore } from '../store/ledger-store.js';
+import type { LedgerSnapshotReads } from '../store/ledger-store.js';
 import { budgetLeaseKey, type StoredChange } from './credit-messages.js';
 
 export interface CreditAuthorityOptions {
-  store: Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
+  store: LedgerSnapshotReads;
   /** Runs a read while no worker's writer is storing a batch. */
   whenIdle: <T>(task: () => Promise<T>) => Promise<T>;
   /** How many workers share the credit now (leases are sized by it). */

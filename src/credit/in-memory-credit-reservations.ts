@@ -11,13 +11,13 @@
  * every `refreshIntervalMs`, so changes made outside this process (top-ups, corrections) show.
  * No request waits on the database except the first one of an account after start or idleness.
  */
-import { isOpenedHold, type LedgerRecord, type LedgerStore } from '../store/ledger-store.js';
+import { isOpenedHold, type LedgerRecord, type LedgerSnapshotReads } from '../store/ledger-store.js';
 import { spendingInPeriod, type CreditClaim, type CreditReservations } from './credit-reservations.js';
 import { budgetRefusal, creditRefusal } from './insufficient-credit.js';
 import { PeriodicRefresh } from './periodic-refresh.js';
 
 export interface InMemoryReservationsOptions {
-  store: Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
+  store: LedgerSnapshotReads;
   /** Runs a read between two store batches of the settlement writer. */
   whenIdle: <T>(task: () => Promise<T>) => Promise<T>;
   refreshIntervalMs?: number;

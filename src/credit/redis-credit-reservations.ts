@@ -10,7 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../core/index.js';
-import { isOpenedHold, type LedgerRecord, type LedgerStore } from '../store/ledger-store.js';
+import { isOpenedHold, type LedgerRecord, type LedgerSnapshotReads } from '../store/ledger-store.js';
 import { spendingInPeriod, type CreditClaim, type CreditReservations } from './credit-reservations.js';
 import { budgetRefusal, creditRefusal } from './insufficient-credit.js';
 import { microUsdCeil, microUsdFloor, microUsdToUnits } from './micro-usd.js';
@@ -21,7 +21,7 @@ export interface RedisReservationsOptions {
   /** Prefix of every key, e.g. `switchyard:`; several deployments can share one Redis. */
   prefix: string;
   instanceId: string;
-  store: Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
+  store: LedgerSnapshotReads;
   /** Stored balances older than this are re-read from the database in the background. */
   refreshIntervalMs?: number;
   heartbeatMs?: number;

@@ -4,7 +4,7 @@
  * processes. Call it after the settlement writer has started (the journal is replayed by then).
  */
 import { Redis } from 'ioredis';
-import type { LedgerStore, LedgerVerification } from '../store/ledger-store.js';
+import type { LedgerSnapshotReads, LedgerStore, LedgerVerification } from '../store/ledger-store.js';
 import type { SettlementWriter } from '../metering/settlement-writer.js';
 import type { CreditReservations } from './credit-reservations.js';
 import { HoldLedger } from './hold-ledger.js';
@@ -15,7 +15,7 @@ import { RedisCreditReservations } from './redis-credit-reservations.js';
 
 export interface CreditLedgerOptions {
   /** `snapshotReads`: where the reservations read balances and key spending; default `ledger`. */
-  store: { ledger: LedgerStore; snapshotReads?: Pick<LedgerStore, 'readBalances' | 'readKeySpending'> };
+  store: { ledger: LedgerStore; snapshotReads?: LedgerSnapshotReads };
   writer: Pick<SettlementWriter, 'record' | 'recordHold' | 'whenIdle' | 'addStoredListener'>;
   dataDir: string;
   /** Several gateway processes share reservations through this Redis; unset for one process. */

@@ -80,9 +80,9 @@ function replayThenPush(
   source: StreamEventPushSource,
   observe: (event: StreamEvent) => void,
 ): AsyncIterable<StreamEvent> & StreamEventPushSource {
-  const pulled = replay(read, rest, observe);
   return {
-    [Symbol.asyncIterator]: () => pulled[Symbol.asyncIterator](),
+    // Built only for a consumer that pulls: a pushed stream makes none of its closures.
+    [Symbol.asyncIterator]: () => replay(read, rest, observe)[Symbol.asyncIterator](),
     pushTo: (sink: StreamEventSink, first: readonly StreamEvent[] = []) => {
       // One object for the stream's life, not a closure per event.
       const observed: StreamEventSink = {

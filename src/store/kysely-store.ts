@@ -17,8 +17,8 @@ import {
 import { toNumber } from './column-values.js';
 import { bumpedUpdatedAt, moveBalance } from './ledger-sql.js';
 import { KyselyLedgerStore } from './kysely-ledger-store.js';
-import type { LedgerRecord } from './ledger-store.js';
-import type { LedgerBatchWriter, LedgerSnapshotReads } from './sqlite-settlement-thread.js';
+import type { LedgerRecord, LedgerSnapshotReads } from './ledger-store.js';
+import type { LedgerBatchWriter } from './sqlite-settlement-thread.js';
 import { isUniqueViolation, StoreConflictError } from './store-conflict-error.js';
 import type {
   AccountRecord,

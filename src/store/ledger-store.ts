@@ -98,6 +98,9 @@ export interface ReleaseOptions {
   recordInterrupted: boolean;
 }
 
+/** The reads behind the credit snapshots: stored balances and key spending, by id. */
+export type LedgerSnapshotReads = Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
+
 export interface LedgerStore {
   /**
    * Stores records in one transaction: hold entries (`hold:<id>`, −amount), generations, their

@@ -18,11 +18,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LedgerRecord, LedgerStore, StoredKeySpending } from './ledger-store.js';
+import type { LedgerRecord, LedgerSnapshotReads, StoredKeySpending } from './ledger-store.js';
 import { unpackBalances, unpackKeySpending, type PackedValues } from './snapshot-read-packing.js';
-
-/** The reads of the credit snapshots (`in-memory-credit-reservations.ts`). */
-export type LedgerSnapshotReads = Pick<LedgerStore, 'readBalances' | 'readKeySpending'>;
 
 /** Where the batches go instead of the main thread's connection, and the snapshot reads with them. */
 export interface LedgerBatchWriter extends LedgerSnapshotReads {
