@@ -32,6 +32,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LedgerRecord } from '../store/ledger-store.js';
 import { decodeSettlementLine, encodeSettlementLine } from './settlement-line.js';
+import { encodeJournalLines, isWholeLines, type EncodedJournalLines } from './journal-line-bytes.js';
 
 export interface SettlementJournalOptions {
   /** Usually `journalDirectory(dataDir)`. Created when missing. */
@@ -151,11 +152,16 @@ export class SettlementJournal {
    * Returns where each line starts.
    */
   appendLines(lines: readonly string[]): JournalPosition[] {
+    return this.appendEncodedLines(encodeJournalLines(lines));
+  }
+
+  /** `appendLines` for lines already encoded, by a caller that keeps their bytes. */
+  appendEncodedLines(encoded: EncodedJournalLines): JournalPosition[] {
     if (this.closed) throw new Error('settlement journal is closed');
     // Without its newline, the next line would be glued to this one and both lost on reading.
-    if (!lines.every((line) => line.endsWith('\n'))) throw new Error('a settlement journal line must end with a newline');
+    if (!isWholeLines(encoded)) throw new Error('a settlement journal line must end with a newline');
     this.open();
-    const bytes = Buffer.from(lines.length === 1 ? lines[0]! : lines.join(''), 'utf8');
+    const { bytes, ends } = encoded;
     if (this.activeDescriptor !== null && this.activeBytes > 0 && this.activeBytes + bytes.length > this.maxSegmentBytes) {
       this.rotate();
     }
@@ -163,16 +169,16 @@ export class SettlementJournal {
     const segment = this.activeSegment!;
     const positions: JournalPosition[] = [];
     let offset = this.activeBytes;
-    for (const line of lines) {
+    for (const end of ends) {
       positions.push({ segment, offset });
-      offset += lines.length === 1 ? bytes.length : Buffer.byteLength(line, 'utf8');
+      offset = this.activeBytes + end;
     }
     let written = 0;
     while (written < bytes.length) {
       written += fs.writeSync(descriptor, bytes, written, bytes.length - written);
     }
     this.activeBytes += bytes.length;
-    this.activeRecords += lines.length;
+    this.activeRecords += ends.length;
     if (this.fsyncIntervalMs === 0) fs.fdatasyncSync(descriptor);
     else this.unsynced = true;
     return positions;

@@ -6,10 +6,11 @@ import type { SettlementJournal } from './settlement-journal.js';
 /** Where batches go: `Store.settle`, which also takes the journal's hold records. */
 export interface LedgerWriteTarget {
   /**
-   * `encodedLines[i]` is `batch[i]` as its journal line (undefined where there is none), for a
-   * target that moves the batch more cheaply as text; a target may ignore them.
+   * `journalLines`, when given, is the batch's journal lines in batch order, each ending in "\n",
+   * as UTF-8 in a buffer of its own, for a target that moves the batch more cheaply as bytes (it
+   * may take the buffer's memory); a target may ignore it.
    */
-  settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
+  settle(batch: LedgerRecord[], journalLines?: Uint8Array): Promise<number>;
 }
 
 export interface SettlementWriterOptions {

@@ -17,18 +17,10 @@ import { JournalAppendGroup } from './journal-append-group.js';
 import { encodeSettlementLine } from './settlement-line.js';
 import type { LedgerWriteTarget, SettlementWriterMetrics, SettlementWriterOptions } from './settlement-writer-options.js';
 import { JournalSegmentStates } from './journal-segment-states.js';
+import { encodeJournalLines, type EncodedJournalLines } from './journal-line-bytes.js';
+import { SettlementQueue } from './settlement-queue.js';
 
 export type { LedgerWriteTarget, SettlementWriterMetrics, SettlementWriterOptions } from './settlement-writer-options.js';
-
-interface QueuedRecord {
-  record: LedgerRecord;
-  /** The record's journal line; undefined when it could not be encoded. */
-  line: string | undefined;
-  /** Journal segment holding it; null when the journal append failed. */
-  segment: number | null;
-  /** Recorded by this process (false: read back from a segment left by an earlier run). */
-  live: boolean;
-}
 
 /** A record waiting for its turn's journal write. */
 interface UnwrittenRecord {
@@ -65,8 +57,7 @@ export class SettlementWriter {
   private readonly storedListeners: Array<(records: readonly LedgerRecord[]) => void> = [];
   private readonly onError: ((error: unknown) => void) | undefined;
 
-  private queue: QueuedRecord[] = [];
-  private queueHead = 0;
+  private readonly queue = new SettlementQueue();
   /** First journal position whose settlements are not in memory; null when all are. */
   private backlog: JournalPosition | null = null;
   private readonly segments = new JournalSegmentStates();
@@ -155,10 +146,12 @@ export class SettlementWriter {
   private journalAndQueue(records: UnwrittenRecord[]): void {
     const lines: string[] = [];
     for (const item of records) if (item.line !== undefined) lines.push(item.line);
+    let encoded: EncodedJournalLines | null = null;
     let positions: JournalPosition[] | null = null;
     if (lines.length > 0) {
       try {
-        positions = this.journal.appendLines(lines);
+        encoded = encodeJournalLines(lines);
+        positions = this.journal.appendEncodedLines(encoded);
       } catch (error) {
         // Disk full or failing: the charges must still reach the store, so memory keeps the only
         // copy (even past maxQueued); it is lost only if the process dies before the flush.
@@ -168,20 +161,26 @@ export class SettlementWriter {
     }
     let written = 0;
     for (const { record, line } of records) {
-      const position = line === undefined || positions === null ? null : positions[written++]!;
-      this.enqueue(record, line, position);
+      if (line === undefined || encoded === null) {
+        this.enqueue(record, null, 0, 0, null);
+        continue;
+      }
+      const start = written === 0 ? 0 : encoded.ends[written - 1]!;
+      this.enqueue(record, encoded.bytes, start, encoded.ends[written]!, positions === null ? null : positions[written]!);
+      written += 1;
     }
     if (this.queueLength >= this.maxBatch) this.scheduleRun();
   }
 
-  private enqueue(record: LedgerRecord, line: string | undefined, position: JournalPosition | null): void {
+  /** `line[start, end)` is the record's journal line; a null line: it has none. */
+  private enqueue(record: LedgerRecord, line: Buffer | null, start: number, end: number, position: JournalPosition | null): void {
     if (position === null) {
-      this.queue.push({ record, line, segment: null, live: true });
+      this.queue.push(record, line, start, end, null, true);
       return;
     }
     this.segments.of(position.segment).outstanding += 1;
     if (this.backlog === null && this.queueLength < this.maxQueued) {
-      this.queue.push({ record, line, segment: position.segment, live: true });
+      this.queue.push(record, line, start, end, position.segment, true);
     } else {
       // Everything after the first journal-only settlement stays in the journal too, so that
       // reading back in order eventually catches up with the writing end.
@@ -265,7 +264,7 @@ export class SettlementWriter {
   }
 
   private get queueLength(): number {
-    return this.queue.length - this.queueHead;
+    return this.queue.length;
   }
 
   private hasWork(): boolean {
@@ -326,7 +325,9 @@ export class SettlementWriter {
       const read = this.journal.readSegment(cursor.segment, cursor.offset, this.maxQueued - this.queueLength);
       this.skippedJournalLines += read.skippedLines;
       for (const [index, record] of read.records.entries()) {
-        this.queue.push({ record, line: read.lines[index], segment: cursor.segment, live: !state.countedOnRead });
+        const line = read.lines[index];
+        const bytes = line === undefined ? null : Buffer.from(`${line}\n`, 'utf8');
+        this.queue.push(record, bytes, 0, bytes?.length ?? 0, cursor.segment, !state.countedOnRead);
         if (state.countedOnRead) {
           state.outstanding += 1;
           this.addPending(record, 1n);
@@ -358,12 +359,15 @@ export class SettlementWriter {
     // Behind (a slow or recovering store): bigger batches, since a batch costs round trips, not
     // rows — a store 50 ms away otherwise stores fewer settlements a second than arrive.
     const behind = this.queueLength >= 4 * this.maxBatch || this.backlog !== null;
-    const batch = this.queue.slice(this.queueHead, this.queueHead + (behind ? 8 * this.maxBatch : this.maxBatch));
+    const batch = this.queue.oldest(behind ? 8 * this.maxBatch : this.maxBatch);
     // Sealing the segment now lets it be deleted as soon as what it holds is confirmed.
     if (this.journal.currentSegmentRecords > 0) this.journal.rotate();
     this.storeCalls += 1;
     try {
-      await this.store.settle(batch.map((item) => item.record), batch.map((item) => item.line));
+      await this.store.settle(
+        batch.map((item) => item.record),
+        this.queue.journalLinesOf(batch),
+      );
     } catch (error) {
       this.failedFlushes += 1;
       this.consecutiveFailures += 1;
@@ -374,7 +378,7 @@ export class SettlementWriter {
     }
     this.consecutiveFailures = 0;
     this.retryAt = 0;
-    this.dropFromQueue(batch.length);
+    this.queue.drop(batch);
     for (const item of batch) {
       const state = item.segment === null ? undefined : this.segments.get(item.segment);
       if (state) state.outstanding -= 1;
@@ -402,15 +406,6 @@ export class SettlementWriter {
           this.report(error);
         }
       }
-    }
-  }
-
-  private dropFromQueue(count: number): void {
-    this.queueHead += count;
-    // Compacting only when the dead prefix dominates keeps removal amortised O(1).
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
     }
   }
 

@@ -247,11 +247,11 @@ export class KyselyStore implements Store {
   /**
    * Settles finished requests (and, from the settlement journal, the holds taken before them):
    * see `LedgerStore.settle`. A plain `Settlement` is a `LedgerRecord` without hold or attempts.
-   * `encodedLines` only serve the batch writer (the SQLite settlement thread).
+   * `journalLines` only serve the batch writer (the SQLite settlement thread).
    */
-  async settle(batch: LedgerRecord[], encodedLines?: readonly (string | undefined)[]): Promise<number> {
+  async settle(batch: LedgerRecord[], journalLines?: Uint8Array): Promise<number> {
     const writer = this.#writer();
-    return writer ? writer.settle(batch, encodedLines) : this.ledger.settle(batch);
+    return writer ? writer.settle(batch, journalLines) : this.ledger.settle(batch);
   }
 
   async findGeneration(id: string): Promise<GenerationRecord | null> {

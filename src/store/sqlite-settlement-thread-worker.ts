@@ -1,5 +1,6 @@
 /** The worker side of `sqlite-settlement-thread.ts`: one connection, one batch or read at a time, in order. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { splitJournalLines } from '../metering/journal-line-bytes.js';
 import { decodeSettlementLine } from '../metering/settlement-line.js';
 import { KyselyLedgerStore } from './kysely-ledger-store.js';
 import type { LedgerRecord } from './ledger-store.js';
@@ -30,7 +31,7 @@ async function answer(request: SettlementThreadRequest): Promise<SettlementThrea
       ? { id: request.id, balances: packBalances(request.ids, await ledger.readBalances(request.ids)) }
       : { id: request.id, spending: packKeySpending(request.ids, await ledger.readKeySpending(request.ids)) };
   }
-  const batch = 'lines' in request ? decodeLines(request.lines) : request.batch;
+  const batch = 'journalLines' in request ? decodeJournalLines(request.journalLines, request.count) : request.batch;
   return batch === null ? { id: request.id, undecodableLines: true } : { id: request.id, stored: await ledger.settle(batch) };
 }
 
@@ -41,7 +42,10 @@ function transferablesOf(reply: SettlementThreadReply): ArrayBuffer[] {
   return [packed.values.buffer as ArrayBuffer, packed.present.buffer as ArrayBuffer];
 }
 
-function decodeLines(lines: readonly string[]): LedgerRecord[] | null {
+/** The records of `count` journal lines, or null when they are not exactly that many decodable lines. */
+function decodeJournalLines(bytes: Uint8Array, count: number): LedgerRecord[] | null {
+  const lines = splitJournalLines(bytes);
+  if (lines === null || lines.length !== count) return null;
   try {
     return lines.map((line) => decodeSettlementLine(line));
   } catch {

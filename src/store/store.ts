@@ -158,11 +158,11 @@ export interface Store {
    * Records finished requests in one transaction: each generation row, its charge ledger entry
    * (idempotency key `charge:<generation id>`), the balance and the key's `spent`. A settlement
    * whose generation is already stored is skipped whole, so replaying a batch is harmless.
-   * Returns how many were new. `encodedLines[i]`, when given, is `batch[i]` as its settlement
-   * journal line (undefined where there is none): an engine may move the batch as that text
-   * instead of the objects; the others ignore it.
+   * Returns how many were new. `journalLines`, when given, is the batch as its settlement journal
+   * lines (UTF-8, each ending in "\n", in batch order, in a buffer the engine may take): an engine
+   * may move the batch as those bytes instead of the objects; the others ignore it.
    */
-  settle(batch: Settlement[], encodedLines?: readonly (string | undefined)[]): Promise<number>;
+  settle(batch: Settlement[], journalLines?: Uint8Array): Promise<number>;
   findGeneration(id: string): Promise<GenerationRecord | null>;
   listGenerations(accountId: string, limit: number): Promise<GenerationRecord[]>;
 }

@@ -15,13 +15,13 @@ const events: string[] = [];
 beforeAll(async () => {
   harness = await startTestGateway();
   ({ key } = await harness.createKey({ credit: '10' }));
-  const appendLines = SettlementJournal.prototype.appendLines;
-  vi.spyOn(SettlementJournal.prototype, 'appendLines').mockImplementation(function (this: SettlementJournal, lines) {
-    for (const line of lines) {
+  const appendEncodedLines = SettlementJournal.prototype.appendEncodedLines;
+  vi.spyOn(SettlementJournal.prototype, 'appendEncodedLines').mockImplementation(function (this: SettlementJournal, encoded) {
+    for (const line of encoded.bytes.toString('utf8').trimEnd().split('\n')) {
       const record = JSON.parse(line) as { generation?: { id: string } };
       if (record.generation) events.push(`journal ${record.generation.id}`);
     }
-    return appendLines.call(this, lines);
+    return appendEncodedLines.call(this, encoded);
   });
   // Fastify hands its headers to writeHead rather than setting them, so the id is noted there.
   const idOf = new WeakMap<http.ServerResponse, string>();

@@ -27,7 +27,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function compileJournalModules(): string {
   const output = path.join(scratch, 'compiled');
   mkdirSync(output, { recursive: true });
-  for (const name of ['settlement-journal', 'settlement-line']) {
+  for (const name of ['settlement-journal', 'settlement-line', 'journal-line-bytes']) {
     const source = readFileSync(path.join(sourceDirectory, `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },

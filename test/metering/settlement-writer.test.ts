@@ -166,7 +166,7 @@ describe('SettlementWriter journal writes', () => {
     const store = new CountingStore();
     const directory = freshDirectory();
     const journal = new SettlementJournal({ directory, fsyncIntervalMs: null });
-    const appendLines = vi.spyOn(journal, 'appendLines');
+    const appendLines = vi.spyOn(journal, 'appendEncodedLines');
     const writer = new SettlementWriter({ store, journal, flushIntervalMs: NEVER });
     await writer.start();
     const written = ids('gen', 5).map((id) => writer.record(makeSettlement(id)));
@@ -176,7 +176,7 @@ describe('SettlementWriter journal writes', () => {
     expect(appendLines).not.toHaveBeenCalled();
     await written[0];
     expect(appendLines).toHaveBeenCalledTimes(1);
-    expect(appendLines.mock.calls[0]![0]).toHaveLength(5);
+    expect(appendLines.mock.calls[0]![0].ends).toHaveLength(5);
     const segment = journal.currentSegment!;
     expect(journal.readSegment(segment, 0, 100).records.map((record) => ('generation' in record ? record.generation.id : ''))).toEqual(ids('gen', 5));
     // A later turn's records form a write of their own.
