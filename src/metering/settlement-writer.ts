@@ -169,7 +169,7 @@ export class SettlementWriter {
       this.enqueue(record, encoded.bytes, start, encoded.ends[written]!, positions === null ? null : positions[written]!);
       written += 1;
     }
-    if (this.queueLength >= this.maxBatch) this.scheduleRun();
+    if (this.queue.length >= this.maxBatch) this.scheduleRun();
   }
 
   /** `line[start, end)` is the record's journal line; a null line: it has none. */
@@ -179,7 +179,7 @@ export class SettlementWriter {
       return;
     }
     this.segments.of(position.segment).outstanding += 1;
-    if (this.backlog === null && this.queueLength < this.maxQueued) {
+    if (this.backlog === null && this.queue.length < this.maxQueued) {
       this.queue.push(record, line, start, end, position.segment, true);
     } else {
       // Everything after the first journal-only settlement stays in the journal too, so that
@@ -242,7 +242,7 @@ export class SettlementWriter {
 
   get metrics(): SettlementWriterMetrics {
     return {
-      queued: this.queueLength,
+      queued: this.queue.length,
       journalOnly: this.journalOnly,
       flushedTotal: this.flushedTotal,
       failedFlushes: this.failedFlushes,
@@ -263,12 +263,8 @@ export class SettlementWriter {
     this.journalPrepared = true;
   }
 
-  private get queueLength(): number {
-    return this.queue.length;
-  }
-
   private hasWork(): boolean {
-    return this.queueLength > 0 || this.backlog !== null || this.unwritten.size > 0;
+    return this.queue.length > 0 || this.backlog !== null || this.unwritten.size > 0;
   }
 
   private addPending(record: LedgerRecord, sign: 1n | -1n): void {
@@ -307,7 +303,7 @@ export class SettlementWriter {
         // cost more than the records themselves.
         while (this.hasWork() && !this.closing) {
           await this.exclusive(() => this.settleOneBatch());
-          if (this.queueLength < this.maxBatch && this.backlog === null) break;
+          if (this.queue.length < this.maxBatch && this.backlog === null) break;
         }
       } catch {
         // Already counted and reported in settleOneBatch; the timer retries after the backoff.
@@ -319,10 +315,10 @@ export class SettlementWriter {
 
   /** Moves journal-only settlements into the queue, in order, as far as the queue has room. */
   private refillFromJournal(): void {
-    while (this.backlog !== null && this.queueLength < this.maxQueued) {
+    while (this.backlog !== null && this.queue.length < this.maxQueued) {
       const cursor = this.backlog;
       const state = this.segments.of(cursor.segment);
-      const read = this.journal.readSegment(cursor.segment, cursor.offset, this.maxQueued - this.queueLength);
+      const read = this.journal.readSegment(cursor.segment, cursor.offset, this.maxQueued - this.queue.length);
       this.skippedJournalLines += read.skippedLines;
       for (const [index, record] of read.records.entries()) {
         const line = read.lines[index];
@@ -352,13 +348,13 @@ export class SettlementWriter {
   private async settleOneBatch(): Promise<void> {
     this.unwritten.writeNow();
     this.refillFromJournal();
-    if (this.queueLength === 0) {
+    if (this.queue.length === 0) {
       this.deleteConfirmedSegments();
       return;
     }
     // Behind (a slow or recovering store): bigger batches, since a batch costs round trips, not
     // rows — a store 50 ms away otherwise stores fewer settlements a second than arrive.
-    const behind = this.queueLength >= 4 * this.maxBatch || this.backlog !== null;
+    const behind = this.queue.length >= 4 * this.maxBatch || this.backlog !== null;
     const batch = this.queue.oldest(behind ? 8 * this.maxBatch : this.maxBatch);
     // Sealing the segment now lets it be deleted as soon as what it holds is confirmed.
     if (this.journal.currentSegmentRecords > 0) this.journal.rotate();
