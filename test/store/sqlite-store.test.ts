@@ -27,7 +27,7 @@ runStoreContract('sqlite', async () => {
 });
 
 describe('SQLite connection settings', () => {
-  it('opens with WAL, NORMAL sync, a busy timeout and foreign keys on', async () => {
+  it('opens with WAL, FULL sync, a busy timeout, foreign keys on and temporary files in memory', async () => {
     const db = openSqliteDatabase(path.join(scratch, 'pragmas', 'store.db'));
     try {
       const read = async (pragma: string) =>
@@ -36,6 +36,7 @@ describe('SQLite connection settings', () => {
       expect(await read('synchronous')).toBe(2n);
       expect(await read('busy_timeout')).toBe(5000n);
       expect(await read('foreign_keys')).toBe(1n);
+      expect(await read('temp_store')).toBe(2n);
     } finally {
       await db.destroy();
     }
