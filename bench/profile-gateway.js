@@ -20,7 +20,6 @@ import {
   gatewayEnvironment,
   provisionBenchAccount,
   removeBenchDirectory,
-  startScriptNodeFlags,
   writeBenchConfig,
 } from './lib/gateway-setup.js';
 import { runLoad } from './lib/load-loop.js';
@@ -73,7 +72,7 @@ async function startProfiledGateway(environment, directory, profileDirectory, in
   const port = await findFreePort();
   const logPath = path.join(directory, 'gateway.log');
   const logDescriptor = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [...startScriptNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${profileDirectory}`, `--cpu-prof-interval=${intervalMicros}`, binPath, 'serve'], {
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`, `--cpu-prof-interval=${intervalMicros}`, binPath, 'serve'], {
     env: { ...environment, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', logDescriptor, logDescriptor],
   });

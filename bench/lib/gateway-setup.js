@@ -10,7 +10,6 @@ import { benchModels } from './bench-scenarios.js';
 import { trackChild } from './child-processes.js';
 
 export const BENCH_MODEL = 'bench-model';
-const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 const BENCH_EMAIL = 'bench@example.com';
 const COMMAND_TIMEOUT_MS = 60_000;
 const HEALTH_TIMEOUT_MS = 30_000;
@@ -144,27 +143,9 @@ export async function findFreePort() {
 }
 
 /**
- * The Node flags `npm start` gives the gateway (decision 0013), read from package.json's start
- * script, so that the bench measures the gateway as users start it.
- * @returns {string[]}
- */
-export function startScriptNodeFlags() {
-  const script = String(JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')).scripts?.start ?? '');
-  const words = script.trim().split(/\s+/);
-  if (words[0] !== 'node') throw new Error(`package.json's start script does not start with node: ${script}`);
-  const flags = [];
-  for (const word of words.slice(1)) {
-    if (!word.startsWith('--')) break;
-    flags.push(word);
-  }
-  return flags;
-}
-
-/**
  * Starts `switchyard serve` with its logs in a file of the temp dir, and waits for GET /healthz.
- * Node flags: those of `npm start` (`startScriptNodeFlags`), then `nodeFlags` (a scenario's own),
- * then BENCH_GATEWAY_NODE_FLAGS, space-separated (`--trace-gc`, `--cpu-prof` while investigating);
- * where two set the same flag, the later one wins.
+ * Node flags for the gateway alone come from `nodeFlags` (a scenario's own) and from
+ * BENCH_GATEWAY_NODE_FLAGS, space-separated (`--trace-gc`, `--cpu-prof` while investigating).
  * @returns {Promise<{ pid: number, origin: string, child: import('node:child_process').ChildProcess, logPath: string, logTail: () => string }>}
  */
 export async function startGateway(binPath, environment, directory, nodeFlags = []) {
@@ -172,7 +153,7 @@ export async function startGateway(binPath, environment, directory, nodeFlags = 
   const logPath = path.join(directory, 'gateway.log');
   const logDescriptor = openSync(logPath, 'a');
   // Logs go to a file, not a pipe, so that the load generator does not pay for reading them.
-  const flags = [...startScriptNodeFlags(), ...nodeFlags, ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const flags = [...nodeFlags, ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...flags, binPath, 'serve'], {
     env: { ...environment, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: environment.NODE_ENV ?? 'production' },
     stdio: ['ignore', logDescriptor, logDescriptor],
