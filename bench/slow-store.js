@@ -25,6 +25,7 @@ import { parseOptions } from './lib/command-line-options.js';
 import {
   assertGatewayBuilt,
   createBenchDirectory,
+  findFreePort,
   gatewayEnvironment,
   provisionBenchAccount,
   removeBenchDirectory,
@@ -34,10 +35,12 @@ import {
 } from './lib/gateway-setup.js';
 import { machineFacts } from './lib/machine-facts.js';
 import { startGatewayWatch } from './lib/gateway-watch.js';
+import { connectHeapProbe, inspectorFlag } from './lib/inspector-heap-probe.js';
 import { startIpcChild } from './lib/ipc-child.js';
 import { startOtherLoadWindow } from './lib/other-load-window.js';
 import { residentBytes } from './lib/process-cpu.js';
 import { countRecorded, createBenchDatabase, dropBenchDatabase, dropBenchDatabaseNow } from './lib/slow-store-database.js';
+import { startCappedHeapReadings } from './lib/slow-store-heap-readings.js';
 import { startContinuousLoad } from './lib/slow-store-load.js';
 import { formatPhaseTable, heapAfterCollectionsOnceCapped, summarizePhases, VERDICT_RULES, verdicts } from './lib/slow-store-report.js';
 import { writeResultsFile } from './lib/write-results.js';
@@ -49,6 +52,12 @@ const MODEL = 'bench-model';
 const CHAT_BODY = JSON.stringify({ model: MODEL, messages: MESSAGES, max_tokens: 16 });
 const log = (text) => process.stderr.write(`slow-store: ${text}\n`);
 const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+// Outside --quick, the stall goes on past --stall-seconds until the settlement queue has been at
+// its cap this long (so that the retained heap is read at least three times at the cap), but no
+// longer than STALL_EXTENSION_LIMIT times --stall-seconds in all.
+const MIN_CAPPED_MS = 8_000;
+const STALL_EXTENSION_LIMIT = 3;
+const HEAP_READING_INTERVAL_MS = 5_000;
 
 let temporaryDirectory;
 let keepTemporaryDirectory = false;
@@ -125,7 +134,7 @@ async function main() {
   const settings = readSettings();
   keepTemporaryDirectory = settings.keepTemp;
   assertGatewayBuilt(repositoryRoot, settings.binPath, settings.binIsDefault);
-  const loadSeconds = settings.warmupSeconds + 3 * settings.phaseSeconds + settings.stallSeconds;
+  const loadSeconds = settings.warmupSeconds + 3 * settings.phaseSeconds + STALL_EXTENSION_LIMIT * settings.stallSeconds;
   const budgetMs = (120 + loadSeconds + settings.catchUpTimeoutSeconds + 60) * 1000;
   const budget = setTimeout(() => {
     log(`exceeded its time budget of ${Math.round(budgetMs / 1000)} s, aborting`);
@@ -159,7 +168,9 @@ async function main() {
   const apiKey = await provisionBenchAccount(settings.binPath, directEnvironment);
   const gatewayEnvironmentThroughProxy = { ...directEnvironment, DATABASE_URL: database.urlThrough(proxy.ready.port) };
   const heapLimit = settings.heapLimitMiB > 0 ? [`--max-old-space-size=${settings.heapLimitMiB}`] : [];
-  const gateway = await startGateway(settings.binPath, gatewayEnvironmentThroughProxy, temporaryDirectory, heapLimit);
+  const inspectorPort = await findFreePort();
+  const gateway = await startGateway(settings.binPath, gatewayEnvironmentThroughProxy, temporaryDirectory, [...heapLimit, inspectorFlag(inspectorPort)]);
+  const heapProbe = await connectHeapProbe(inspectorPort);
   log(`gateway up at ${gateway.origin} (pid ${gateway.pid}), store through the delay proxy on port ${proxy.ready.port}`);
   const request = {
     path: '/v1/chat/completions',
@@ -183,19 +194,26 @@ async function main() {
   }, settings.quick ? 1_000 : 2_000);
 
   const phases = [];
-  const runPhase = async (name, seconds, storeMode) => {
+  const runPhase = async (name, seconds, storeMode, longerWhile = () => false) => {
     await proxy.request('set', storeMode);
     currentPhase = name;
     const fromMs = elapsed();
     const otherLoad = startOtherLoadWindow(() => [gateway.pid, mock.pid, proxy.pid], { countPostgres: true });
     log(`phase ${name} (${seconds} s): store ${storeMode.stalled ? 'stalled' : `delay ${storeMode.delayMs} ms`}`);
     await sleep(seconds * 1000);
+    if (longerWhile()) {
+      log(`phase ${name} goes on until the settlement queue has been at its cap for ${MIN_CAPPED_MS / 1000} s`);
+      while (longerWhile() && elapsed() - fromMs < STALL_EXTENSION_LIMIT * seconds * 1000) await sleep(250);
+    }
     phases.push({ name, fromMs, toMs: elapsed(), otherLoadCores: otherLoad.end() });
   };
   await runPhase('warm-up', settings.warmupSeconds, { delayMs: 0, stalled: false });
   await runPhase('baseline', settings.phaseSeconds, { delayMs: 0, stalled: false });
   await runPhase('delayed', settings.phaseSeconds, { delayMs: settings.delayMs, stalled: false });
-  await runPhase('stalled', settings.stallSeconds, { delayMs: settings.delayMs, stalled: true });
+  const heapReadings = startCappedHeapReadings({ probe: heapProbe, elapsed, latestScrape: () => watch.scrapes.at(-1), intervalMs: HEAP_READING_INTERVAL_MS });
+  await runPhase('stalled', settings.stallSeconds, { delayMs: settings.delayMs, stalled: true }, () => !settings.quick && heapReadings.cappedForMs() < MIN_CAPPED_MS);
+  const heapAtCap = await heapReadings.stop();
+  log(`retained heap at the cap (forced full collections): ${heapAtCap.readings.map((reading) => `${reading.retainedMiB} MiB`).join(', ') || 'the queue never reached its cap'}`);
   await runPhase('recovered', settings.phaseSeconds, { delayMs: 0, stalled: false });
   currentPhase = 'draining';
   const drainFrom = elapsed();
@@ -211,6 +229,7 @@ async function main() {
   phases.push({ name: 'catch-up', fromMs: catchUpFrom, toMs: elapsed() });
   clearInterval(journalTimer);
   await watch.stop();
+  heapProbe.close();
   const gatewayAlive = gateway.child.exitCode === null && gateway.child.signalCode === null;
   await stopChild(gateway.child, 30_000);
   const afterStop = await countRecorded(database.url, BENCH_EMAIL);
@@ -240,7 +259,7 @@ async function main() {
     ledgerVerify,
   };
   const stallFromMs = phases.find((phase) => phase.name === 'stalled')?.fromMs ?? 0;
-  const verdict = verdicts(phaseSummaries, store, heapAfterCollectionsOnceCapped(watch.scrapes.filter((scrape) => scrape.atMs >= stallFromMs)));
+  const verdict = verdicts(phaseSummaries, store, heapAfterCollectionsOnceCapped(watch.scrapes.filter((scrape) => scrape.atMs >= stallFromMs)), heapAtCap.readings);
   const facts = machineFacts(repositoryRoot, ['fastify', 'undici', 'pg', 'kysely', 'prom-client']);
   const outputPath = path.join(settings.outputDirectory, 'slow-store.json');
   writeResultsFile(outputPath, {
@@ -250,7 +269,7 @@ async function main() {
       quick: settings.quick,
       clients: settings.clients,
       delayMsPerChunkEachDirection: settings.delayMs,
-      phaseSeconds: { warmup: settings.warmupSeconds, baseline: settings.phaseSeconds, delayed: settings.phaseSeconds, stalled: settings.stallSeconds, recovered: settings.phaseSeconds },
+      phaseSeconds: { warmup: settings.warmupSeconds, baseline: settings.phaseSeconds, delayed: settings.phaseSeconds, stalled: settings.stallSeconds, stalledAtMost: settings.quick ? settings.stallSeconds : STALL_EXTENSION_LIMIT * settings.stallSeconds, recovered: settings.phaseSeconds },
       catchUpTimeoutSeconds: settings.catchUpTimeoutSeconds,
       gatewayHeapLimitMiB: settings.heapLimitMiB > 0 ? settings.heapLimitMiB : null,
       store: 'postgresql (fresh database, through a TCP delay proxy)',
@@ -259,6 +278,7 @@ async function main() {
     warnings,
     verdicts: verdict,
     verdictRules: VERDICT_RULES,
+    heapAtCap,
     store,
     gatewayAliveAtEnd: gatewayAlive,
     proxy: proxyStats,
@@ -275,7 +295,8 @@ async function main() {
   process.stdout.write(
     `\nnproc ${facts.nproc} (${facts.cpuModel}), Node ${facts.node}; ${settings.clients} clients, chat; store delay ${settings.delayMs} ms per chunk ` +
       `each direction, stall ${settings.stallSeconds} s\n\n${formatPhaseTable(phaseSummaries)}\n\n` +
-      `memory bounded during the stall: ${yes(verdict.memoryBounded)} (growth over baseline peak ${verdict.rssGrowthDuringStallMiB} MiB; ` +
+      `memory bounded during the stall: ${yes(verdict.memoryBounded)} (retained heap at the queue's cap ${verdict.retainedHeapAtCapMiB} MiB; ` +
+      `growth over baseline peak ${verdict.rssGrowthDuringStallMiB} MiB; ` +
       `max over the whole run ${verdict.rssMaxOverWholeRunMiB} MiB; heap floor ` +
       `${stalledPhase?.metrics.heapUsedMinFirstHalfMiB} -> ${stalledPhase?.metrics.heapUsedMinLastHalfMiB} MiB)\n` +
       `requests answered during the stall: ${yes(verdict.keptAnswering)} (${verdict.stallThroughputShareOfBaseline} of baseline throughput)\n` +

@@ -11,13 +11,17 @@ const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFi
 /** How the verdicts are decided (written into the results next to them). */
 export const VERDICT_RULES = {
   memoryBounded:
-    'during the stall, RSS grows by at most 32 MiB over the baseline peak, or retained memory stopped growing: the ' +
-    'heap in use right after each full collection (a per-second reading at least 25 % below the one before) from the ' +
-    'moment the settlement queue reached its cap until the store caught up, with two such readings at least, is at ' +
-    'its last no higher than 1.1 times its first; with fewer, the lowest heap reading in the last half of the stall ' +
-    'is no higher than 1.1 times that of its first half. The gateway runs under the fixed heap ceiling of ' +
-    'settings.gatewayHeapLimitMiB, so memory growing without bound would end it (see gatewayAliveAtEnd). A 20 s ' +
-    'stall cannot prove a bound: read it with the settlement queue metrics and the journal size',
+    'during the stall, RSS grows by at most 32 MiB over the baseline peak, or retained memory stopped growing once the ' +
+    'settlement queue reached its cap (the first settlement kept only in the journal): the heap in use after a full ' +
+    'collection forced through the inspector (heapAtCap: as soon as the cap is seen, every 5 s after, and when the ' +
+    'stall ends; the stall goes on until the cap has held for 8 s, up to three times --stall-seconds) is at its last ' +
+    'no higher than 1.1 times its first. Without two forced readings: the heap right after each full collection V8 ' +
+    'made itself (a per-second reading at least 25 % below the one before) from the cap until the store caught up, ' +
+    'with two such readings at least, is at its last no higher than 1.1 times its first; with fewer, the lowest heap ' +
+    'reading in the last half of the stall is no higher than 1.1 times that of its first half. The gateway runs under ' +
+    'the fixed heap ceiling of settings.gatewayHeapLimitMiB, so memory growing without bound would end it (see ' +
+    'gatewayAliveAtEnd). A stall of seconds cannot prove a bound: read it with the settlement queue metrics and the ' +
+    'journal size',
   keptAnswering: 'requests were answered during the stall, with no silence longer than 1 s between two answers',
   allRecorded: 'after the store came back and caught up, generations rows of the bench account = requests answered 200',
 };
@@ -179,14 +183,18 @@ export function heapAfterCollectionsOnceCapped(scrapes) {
 /**
  * @param {ReturnType<typeof summarizePhases>} phases
  * @param {{ answered: number, recordedAfterCatchUp: number | null, recordedAfterStop: number | null, ledgerVerify: string, openHoldsAfterStop: number | null }} store
+ * @param {{ atMs: number, heapUsedMiB: number }[]} afterCollections heap right after V8's own full collections, once capped
+ * @param {{ atMs: number, retainedMiB: number }[]} forcedAtCap retained heap after forced full collections, once capped
  */
-export function verdicts(phases, store, afterCollections = []) {
+export function verdicts(phases, store, afterCollections = [], forcedAtCap = []) {
   const byName = Object.fromEntries(phases.map((phase) => [phase.name, phase]));
   const baseline = byName.baseline;
   const stalled = byName.stalled;
   const growthMiB = (stalled.rss.maxMiB ?? Number.NaN) - (baseline.rss.maxMiB ?? Number.NaN);
   let heapLevelled;
-  if (afterCollections.length >= 2) {
+  if (forcedAtCap.length >= 2) {
+    heapLevelled = forcedAtCap.at(-1).retainedMiB <= 1.1 * forcedAtCap[0].retainedMiB;
+  } else if (afterCollections.length >= 2) {
     heapLevelled = afterCollections.at(-1).heapUsedMiB <= 1.1 * afterCollections[0].heapUsedMiB;
   } else {
     const heapFirstHalf = stalled.metrics.heapUsedMinFirstHalfMiB ?? Number.NaN;
@@ -195,6 +203,7 @@ export function verdicts(phases, store, afterCollections = []) {
   }
   return {
     memoryBounded: (Number.isFinite(growthMiB) && growthMiB <= 32) || heapLevelled,
+    retainedHeapAtCapMiB: forcedAtCap.map((reading) => reading.retainedMiB).join(' / ') || 'queue not capped',
     heapAfterCollectionsOnceCappedMiB: afterCollections.map((reading) => reading.heapUsedMiB).join(' / ') || 'none seen',
     rssGrowthDuringStallMiB: round(growthMiB, 1),
     rssMaxOverWholeRunMiB: round(Math.max(...phases.map((phase) => phase.rss.maxMiB ?? 0)), 1),

@@ -16,7 +16,12 @@ interface Scrape {
 
 interface Report {
   heapAfterCollectionsOnceCapped(scrapes: Scrape[]): { atMs: number; heapUsedMiB: number }[];
-  verdicts(phases: unknown[], store: unknown, afterCollections?: { atMs: number; heapUsedMiB: number }[]): { memoryBounded: boolean };
+  verdicts(
+    phases: unknown[],
+    store: unknown,
+    afterCollections?: { atMs: number; heapUsedMiB: number }[],
+    forcedAtCap?: { atMs: number; retainedMiB: number }[],
+  ): { memoryBounded: boolean; retainedHeapAtCapMiB: string };
 }
 
 const MIB = 1024 * 1024;
@@ -75,5 +80,24 @@ describe('slow-store memory verdict', () => {
     const after = report.heapAfterCollectionsOnceCapped(filling);
     expect(after).toEqual([{ atMs: 3000, heapUsedMiB: 190 }]);
     expect(report.verdicts(phases, store, after).memoryBounded).toBe(false);
+  });
+
+  it('decides by the forced readings at the cap when there are two or more, whatever V8 collected by itself', async () => {
+    const report = (await import(reportModule)) as Report;
+    const growingOwnCollections = report.heapAfterCollectionsOnceCapped(readings({ fillSeconds: 5, floorsMiB: [180, 260, 340], climbMiB: 25, secondsBetween: 12 }));
+    const level = [
+      { atMs: 21_000, retainedMiB: 88.4 },
+      { atMs: 26_000, retainedMiB: 91 },
+      { atMs: 29_000, retainedMiB: 90.2 },
+    ];
+    const bounded = report.verdicts(phases, store, growingOwnCollections, level);
+    expect(bounded.memoryBounded).toBe(true);
+    expect(bounded.retainedHeapAtCapMiB).toBe('88.4 / 91 / 90.2');
+    const growing = [
+      { atMs: 21_000, retainedMiB: 88 },
+      { atMs: 26_000, retainedMiB: 97.5 },
+    ];
+    expect(report.verdicts(phases, store, [], growing).memoryBounded).toBe(false);
+    expect(report.verdicts(phases, store, [], [{ atMs: 21_000, retainedMiB: 88 }]).memoryBounded).toBe(false);
   });
 });
