@@ -295,7 +295,7 @@ async function main() {
   process.stdout.write(
     `\nnproc ${facts.nproc} (${facts.cpuModel}), Node ${facts.node}; ${settings.clients} clients, chat; store delay ${settings.delayMs} ms per chunk ` +
       `each direction, stall ${settings.stallSeconds} s\n\n${formatPhaseTable(phaseSummaries)}\n\n` +
-      `memory bounded during the stall: ${yes(verdict.memoryBounded)} (retained heap at the queue's cap ${verdict.retainedHeapAtCapMiB} MiB; ` +
+      `memory bounded during the stall: ${yes(verdict.memoryBounded)} (retained heap at the queue's cap: ${heapAtCap.readings.length > 0 ? `${verdict.retainedHeapAtCapMiB} MiB` : 'the queue never reached its cap'}; ` +
       `growth over baseline peak ${verdict.rssGrowthDuringStallMiB} MiB; ` +
       `max over the whole run ${verdict.rssMaxOverWholeRunMiB} MiB; heap floor ` +
       `${stalledPhase?.metrics.heapUsedMinFirstHalfMiB} -> ${stalledPhase?.metrics.heapUsedMinLastHalfMiB} MiB)\n` +
