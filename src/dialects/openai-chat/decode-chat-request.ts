@@ -3,6 +3,7 @@ import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { openaiChatRequestSchema, type OpenAIChatRequestBody } from './chat-request-schema.js';
 import { decodeChatMessages } from './decode-chat-messages.js';
 import { isJsonObject } from './is-json-object.js';
+import { isPlainChatRequestBody } from './plain-chat-request-body.js';
 import { validationIssueToGatewayError } from './validation-issue-to-gateway-error.js';
 
 type FunctionDefinition = NonNullable<OpenAIChatRequestBody['functions']>[number];
@@ -60,7 +61,8 @@ function toCanonical(body: OpenAIChatRequestBody, raw: Record<string, unknown>):
   if (body.response_format != null) request.responseFormat = decodeResponseFormat(body.response_format);
   if (body.temperature != null) request.temperature = body.temperature;
   if (body.top_p != null) request.topP = body.top_p;
-  if (body.stop != null) request.stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
+  // Arrays are copied: a plain body is decoded without the schema's copy, and the raw body is kept.
+  if (body.stop != null) request.stop = typeof body.stop === 'string' ? [body.stop] : [...body.stop];
   // max_tokens is the deprecated spelling; when a client sends both, the current one wins.
   const maxOutputTokens = body.max_completion_tokens ?? body.max_tokens;
   if (maxOutputTokens != null) request.maxOutputTokens = maxOutputTokens;
@@ -73,7 +75,7 @@ function toCanonical(body: OpenAIChatRequestBody, raw: Record<string, unknown>):
   if (body.user != null) request.user = body.user;
   if (body.reasoning_effort != null) request.reasoning = { effort: body.reasoning_effort };
   if (body.stream_options?.include_usage != null) request.streamIncludeUsage = body.stream_options.include_usage;
-  if (body.models != null) request.fallbackModels = body.models;
+  if (body.models != null) request.fallbackModels = [...body.models];
   return request;
 }
 
@@ -85,6 +87,12 @@ export function decodeChatRequest(body: unknown): ChatRequest {
   if (!isJsonObject(body)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.', { param: null });
   }
+  if (isPlainChatRequestBody(body)) return toCanonical(body, body);
+  return decodeChatRequestWithSchema(body);
+}
+
+/** `decodeChatRequest` without the plain-body path: every body through the schema. */
+export function decodeChatRequestWithSchema(body: Record<string, unknown>): ChatRequest {
   try {
     const parsed = openaiChatRequestSchema.safeParse(body);
     if (!parsed.success) throw validationIssueToGatewayError(parsed.error.issues, body);
