@@ -5,6 +5,7 @@ import { getUpstreamPool } from './upstream-pools.js';
 import { mapUpstreamHttpError } from './map-upstream-http-error.js';
 import { cancelledError, mapUpstreamTransportError } from './map-upstream-transport-error.js';
 import { GatewayError, type CancelSignal, type UpstreamTimeouts } from '../../core/index.js';
+import { startDeadline } from './coarse-deadlines.js';
 import { resolveUpstreamTimeouts } from './upstream-timeouts.js';
 import { watchStreamBody } from './watch-stream-body.js';
 
@@ -62,12 +63,12 @@ export async function openUpstreamResponse(
   };
   const onCallerAbort = (): void => cancel.abort(request.signal.reason);
   request.signal.addEventListener('abort', onCallerAbort, { once: true });
-  let firstByteTimer = startTimer(timeouts.firstByteMs, () => expire(`no first byte within ${timeouts.firstByteMs} ms`));
-  const totalTimer = startTimer(timeouts.totalMs, () => expire(`not complete within ${timeouts.totalMs} ms`));
+  const firstByteDeadline = startDeadline(timeouts.firstByteMs, () => expire(`no first byte within ${timeouts.firstByteMs} ms`));
+  const totalDeadline = startDeadline(timeouts.totalMs, () => expire(`not complete within ${timeouts.totalMs} ms`));
   let stopWatching = (): void => {};
   const dispose = (): void => {
-    clearTimeout(firstByteTimer);
-    clearTimeout(totalTimer);
+    firstByteDeadline.cancel();
+    totalDeadline.cancel();
     stopWatching();
     request.signal.removeEventListener('abort', onCallerAbort);
   };
@@ -127,8 +128,7 @@ export async function openUpstreamResponse(
       throw failure(error);
     }
   }
-  clearTimeout(firstByteTimer);
-  firstByteTimer = undefined;
+  firstByteDeadline.cancel();
   return {
     status: response.statusCode,
     headers: response.headers,
@@ -190,10 +190,6 @@ function parsedUpstreamUrl(text: string): { origin: string; path: string } | nul
     parsedUrls.set(text, parsed);
   }
   return parsed;
-}
-
-function startTimer(delayMs: number, onExpiry: () => void): NodeJS.Timeout | undefined {
-  return delayMs > 0 ? setTimeout(onExpiry, delayMs) : undefined;
 }
 
 async function readLimitedText(body: UpstreamBody, limit: number): Promise<string> {
