@@ -170,11 +170,6 @@ function resolveTiers(
     .sort((a, b) => a.aboveInputTokens - b.aboveInputTokens);
 }
 
-function providerKey(provider: string, modelId: string): string {
-  // A NUL byte cannot occur in ids from config or catalog, so the two parts never blur.
-  return `${provider}\u0000${modelId}`;
-}
-
 /**
  * Prices of every known model. Later entries replace earlier ones with the same model and
  * provider, so config overrides can simply be listed after the catalog.
@@ -183,7 +178,11 @@ function providerKey(provider: string, modelId: string): string {
  * asked) is its entry without a provider; when it has none, the first entry listed for it.
  */
 export class PriceBook {
-  private readonly byProvider = new Map<string, ModelPrice>();
+  /**
+   * Provider, then model. Looked up twice per request: one key built of the two names was a new
+   * string each time, which had to be joined and hashed before the lookup could start.
+   */
+  private readonly byProvider = new Map<string, Map<string, ModelPrice>>();
   private readonly byModel = new Map<string, ModelPrice>();
   private readonly firstProviderOf = new Map<string, string>();
 
@@ -197,7 +196,9 @@ export class PriceBook {
         generalIsExplicit.add(entry.modelId);
         continue;
       }
-      this.byProvider.set(providerKey(entry.provider, entry.modelId), price);
+      let ofProvider = this.byProvider.get(entry.provider);
+      if (ofProvider === undefined) this.byProvider.set(entry.provider, (ofProvider = new Map()));
+      ofProvider.set(entry.modelId, price);
       if (!this.byModel.has(entry.modelId)) this.byModel.set(entry.modelId, price);
       else if (!generalIsExplicit.has(entry.modelId) && this.firstProviderOf.get(entry.modelId) === entry.provider) {
         // The same first provider listed again replaces its own price, including as the general one.
@@ -210,7 +211,7 @@ export class PriceBook {
   /** The provider-specific price when there is one, else the model's general price, else null. */
   priceFor(modelId: string, provider?: string | null): ModelPrice | null {
     if (provider) {
-      const specific = this.byProvider.get(providerKey(provider, modelId));
+      const specific = this.byProvider.get(provider)?.get(modelId);
       if (specific) return specific;
     }
     return this.byModel.get(modelId) ?? null;
