@@ -44,7 +44,11 @@ interface BudgetUsage {
 
 export class InMemoryCreditReservations implements CreditReservations {
   private readonly accounts = new Map<string, AccountCredit>();
-  private readonly budgets = new Map<string, BudgetUsage>();
+  /**
+   * Each key's budget usages by the start of their period (null: the key's total). Nested rather
+   * than keyed by one string of both, which was built anew on every lookup, four per request.
+   */
+  private readonly budgets = new Map<string, Map<number | null, BudgetUsage>>();
   private readonly idleAfterMs: number;
   private readonly now: () => number;
   private readonly refresher: PeriodicRefresh;
@@ -112,14 +116,15 @@ export class InMemoryCreditReservations implements CreditReservations {
       this.moveStoredBalance(record.generation.accountId, record.heldAmount ?? 0n, record.charge);
       const keyId = record.generation.keyId;
       if (keyId === null || record.charge === 0n) continue;
-      const usage = this.budgets.get(budgetKey(keyId, record.budgetPeriodStart ?? null));
+      const usages = this.budgets.get(keyId);
+      const usage = usages?.get(record.budgetPeriodStart ?? null);
       if (usage) {
         usage.unstoredCharges -= record.charge;
         if (usage.stored !== null) usage.stored += record.charge;
       }
       // The key's total spending moves too when the charge counted toward a period.
       if (record.budgetPeriodStart !== null && record.budgetPeriodStart !== undefined) {
-        const total = this.budgets.get(budgetKey(keyId, null));
+        const total = usages?.get(null);
         if (total && total.stored !== null) total.stored += record.charge;
       }
     }
@@ -137,10 +142,11 @@ export class InMemoryCreditReservations implements CreditReservations {
   private async readSnapshots(): Promise<void> {
     this.dropIdle();
     const accountIds = [...this.accounts.keys()];
-    const budgets = [...this.budgets.values()];
+    const keyIds = [...this.budgets.keys()];
+    const budgets = [...this.budgets.values()].flatMap((usages) => [...usages.values()]);
     if (accountIds.length === 0 && budgets.length === 0) return;
     const balances = await this.options.store.readBalances(accountIds);
-    const spending = await this.options.store.readKeySpending([...new Set(budgets.map((usage) => usage.keyId))]);
+    const spending = await this.options.store.readKeySpending(keyIds);
     for (const [accountId, balance] of balances) {
       const account = this.accounts.get(accountId);
       if (account) account.stored = balance;
@@ -178,11 +184,15 @@ export class InMemoryCreditReservations implements CreditReservations {
   }
 
   private budgetEntry(keyId: string, periodStart: number | null): BudgetUsage {
-    const key = budgetKey(keyId, periodStart);
-    let usage = this.budgets.get(key);
+    let usages = this.budgets.get(keyId);
+    if (!usages) {
+      usages = new Map();
+      this.budgets.set(keyId, usages);
+    }
+    let usage = usages.get(periodStart);
     if (!usage) {
       usage = { keyId, periodStart, stored: null, unstoredCharges: 0n, activeHolds: 0n, usedAt: this.now() };
-      this.budgets.set(key, usage);
+      usages.set(periodStart, usage);
     }
     usage.usedAt = this.now();
     return usage;
@@ -202,12 +212,11 @@ export class InMemoryCreditReservations implements CreditReservations {
     for (const [accountId, account] of this.accounts) {
       if (account.pending === 0n && account.usedAt < before) this.accounts.delete(accountId);
     }
-    for (const [key, usage] of this.budgets) {
-      if (usage.unstoredCharges === 0n && usage.activeHolds === 0n && usage.usedAt < before) this.budgets.delete(key);
+    for (const [keyId, usages] of this.budgets) {
+      for (const [periodStart, usage] of usages) {
+        if (usage.unstoredCharges === 0n && usage.activeHolds === 0n && usage.usedAt < before) usages.delete(periodStart);
+      }
+      if (usages.size === 0) this.budgets.delete(keyId);
     }
   }
-}
-
-function budgetKey(keyId: string, periodStart: number | null): string {
-  return `${keyId}\u0000${periodStart ?? 'total'}`;
 }
