@@ -4,9 +4,8 @@
  * limit at the dearer of the output and reasoning prices, on the dearest route of its plan (a
  * failover may land on a pricier channel or fallback model).
  */
-import { computeCost } from '../metering/compute-cost.js';
+import { worstCaseCostOf } from '../metering/compute-cost.js';
 import type { ModelPrice } from '../metering/price-book.js';
-import type { Usage } from '../core/usage.js';
 
 /**
  * Output tokens held when neither the request nor the catalog gives a limit. The actual charge
@@ -36,23 +35,7 @@ export function worstCaseCost(routes: readonly CostedRoute[], promptTokens: numb
   let worst = 0n;
   for (const route of routes) {
     if (!route.price) continue;
-    const cost = worstCaseOnRoute(route.price, promptTokens, outputTokensToHold(requestedMaxOutput, route.maxOutputTokens));
-    if (cost > worst) worst = cost;
-  }
-  return worst;
-}
-
-function worstCaseOnRoute(price: ModelPrice, promptTokens: number, outputTokens: number): bigint {
-  const reasoningIsDearer = price.reasoning !== null && price.reasoning > price.output;
-  const output = { outputTokens, reasoningTokens: reasoningIsDearer ? outputTokens : 0 };
-  const usages: Usage[] = [
-    { inputTokens: promptTokens, cachedInputTokens: 0, cacheWriteTokens: 0, ...output, source: 'estimated' },
-    { inputTokens: promptTokens, cachedInputTokens: 0, cacheWriteTokens: promptTokens, ...output, source: 'estimated' },
-    { inputTokens: promptTokens, cachedInputTokens: promptTokens, cacheWriteTokens: 0, ...output, source: 'estimated' },
-  ];
-  let worst = 0n;
-  for (const usage of usages) {
-    const cost = computeCost(usage, price);
+    const cost = worstCaseCostOf(route.price, promptTokens, outputTokensToHold(requestedMaxOutput, route.maxOutputTokens));
     if (cost > worst) worst = cost;
   }
   return worst;

@@ -43,6 +43,23 @@ export function computeCost(usage: Usage, price: ModelPrice, extra?: CostExtras)
   return cost;
 }
 
+/**
+ * The largest `computeCost` of a prompt of `promptTokens` and `outputTokens` of output, over where
+ * the upstream may put the prompt (all uncached, all cache writes or all cached reads: one price,
+ * the dearest, of the tier the prompt reaches), with the output as reasoning when reasoning is
+ * priced above output. Computed directly: building the three usages and costing each was most of
+ * the work of holding credit for a request.
+ */
+export function worstCaseCostOf(price: ModelPrice, promptTokens: number, outputTokens: number): bigint {
+  const input = tokenCount(promptTokens);
+  const tokens = tierFor(price, input);
+  let inputPrice = tokens.input;
+  if (tokens.cacheWrite > inputPrice) inputPrice = tokens.cacheWrite;
+  if (tokens.cachedInput > inputPrice) inputPrice = tokens.cachedInput;
+  const outputPrice = price.reasoning !== null && price.reasoning > price.output ? price.reasoning : tokens.output;
+  return input * inputPrice + tokenCount(outputTokens) * outputPrice + price.perRequest;
+}
+
 /** The token prices for a prompt of `inputTokens`: the highest tier it exceeds, else the base. */
 function tierFor(price: ModelPrice, inputTokens: bigint): Pick<ModelPrice, 'input' | 'output' | 'cachedInput' | 'cacheWrite'> {
   let chosen: Pick<ModelPrice, 'input' | 'output' | 'cachedInput' | 'cacheWrite'> = price;

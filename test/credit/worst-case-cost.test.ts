@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Usage } from '../../src/core/usage.js';
+import { computeCost, worstCaseCostOf } from '../../src/metering/compute-cost.js';
 import { usdToUnits } from '../../src/metering/money.js';
 import { PriceBook, type ModelPrice } from '../../src/metering/price-book.js';
 import {
@@ -62,5 +64,44 @@ describe('worstCaseCost', () => {
   it('knows a plan of free or unpriced routes needs no hold', () => {
     expect(isPricedPlan([{ price: price('free'), maxOutputTokens: null }, { price: null, maxOutputTokens: null }])).toBe(false);
     expect(isPricedPlan([{ price: price('free'), maxOutputTokens: null }, { price: price('per-call'), maxOutputTokens: null }])).toBe(true);
+  });
+});
+
+describe('worstCaseCostOf', () => {
+  // The definition it computes directly: the largest computeCost over where the prompt may land.
+  function byDefinition(modelPrice: ModelPrice, promptTokens: number, outputTokens: number): bigint {
+    const reasoningIsDearer = modelPrice.reasoning !== null && modelPrice.reasoning > modelPrice.output;
+    const output = { outputTokens, reasoningTokens: reasoningIsDearer ? outputTokens : 0 };
+    const usages: Usage[] = [
+      { inputTokens: promptTokens, cachedInputTokens: 0, cacheWriteTokens: 0, ...output, source: 'estimated' },
+      { inputTokens: promptTokens, cachedInputTokens: 0, cacheWriteTokens: promptTokens, ...output, source: 'estimated' },
+      { inputTokens: promptTokens, cachedInputTokens: promptTokens, cacheWriteTokens: 0, ...output, source: 'estimated' },
+    ];
+    return usages.map((usage) => computeCost(usage, modelPrice)).reduce((worst, cost) => (cost > worst ? cost : worst), 0n);
+  }
+
+  it('equals the largest cost of the prompt uncached, written to the cache or read from it', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const amount = (): number | undefined => (random() < 0.2 ? undefined : Math.round(random() * 3000) / 100);
+    let compared = 0;
+    for (let index = 0; index < 2_000; index += 1) {
+      const tiers = random() < 0.4
+        ? [{ aboveInputTokens: 500, input: amount(), output: amount(), cachedInput: amount(), cacheWrite: amount() }, { aboveInputTokens: 5000, input: amount(), output: amount() }]
+        : undefined;
+      const pricing = { input: amount(), output: amount(), cachedInput: amount(), cacheWrite: amount(), reasoning: amount(), request: random() < 0.3 ? 0.01 : undefined, tiers };
+      const modelPrice = new PriceBook([{ modelId: 'm', pricing }], random() < 0.5 ? 1 : '1.25').priceFor('m')!;
+      for (const promptTokens of [0, 1, 499, 500, 501, 4_999, 5_001, 120_000, Math.floor(random() * 10_000)]) {
+        const outputTokens = random() < 0.1 ? 0 : Math.floor(random() * 20_000);
+        expect(worstCaseCostOf(modelPrice, promptTokens, outputTokens), JSON.stringify({ pricing, promptTokens, outputTokens })).toBe(
+          byDefinition(modelPrice, promptTokens, outputTokens),
+        );
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(18_000);
   });
 });
