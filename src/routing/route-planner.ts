@@ -46,6 +46,8 @@ interface ServingChannel {
   channel: Channel;
   /** The id this channel's upstream knows the model by. */
   upstreamModel: string;
+  /** Built once: every request routed here sends to the same target, and none changes it. */
+  target: UpstreamTarget;
 }
 
 /**
@@ -72,7 +74,7 @@ export class RoutePlanner {
       if (!channel.enabled) continue;
       for (const [modelId, upstreamModel] of served) {
         const list = this.servingByModel.get(modelId) ?? [];
-        list.push({ channel, upstreamModel });
+        list.push({ channel, upstreamModel, target: targetOf(channel, upstreamModel) });
         this.servingByModel.set(modelId, list);
       }
     }
@@ -119,8 +121,8 @@ export class RoutePlanner {
       if (routable.length === 0) throw this.restingError(resolved, serving, health);
       serving = routable;
     }
-    return this.order(serving, resolved.modelId).map(({ channel, upstreamModel }) => {
-      const route: RouteAttempt = { channel, modelId: resolved.modelId, target: targetOf(channel, upstreamModel) };
+    return this.order(serving, resolved.modelId).map(({ channel, target }) => {
+      const route: RouteAttempt = { channel, modelId: resolved.modelId, target };
       if (unfit !== undefined) route.unfit = unfit;
       return route;
     });
