@@ -39,6 +39,19 @@ describe('startDeadline', () => {
     expect(first).toHaveBeenCalledTimes(1);
   });
 
+  it('fires at the first check after a delay that is no multiple of the interval', () => {
+    const fired = vi.fn();
+    startDeadline(60_000, () => {}).cancel();
+    startDeadline(60_000, () => {});
+    vi.advanceTimersByTime(100);
+    startDeadline(COARSE_FROM_MS + 1, fired);
+    vi.advanceTimersByTime(COARSE_FROM_MS);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(RESOLUTION_MS);
+    expect(fired).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(60_000);
+  });
+
   it('never fires a cancelled deadline, and keeps nothing of it', () => {
     const fired = vi.fn();
     const deadlines = Array.from({ length: 5 }, (_, index) => startDeadline(COARSE_FROM_MS + index * 1_000, fired));

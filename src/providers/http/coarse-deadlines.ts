@@ -7,8 +7,9 @@
  * Deadlines of `COARSE_FROM_MS` or more share one list instead, which a single timer checks every
  * `RESOLUTION_MS` while the list is not empty: setting one links a small node into that list,
  * cancelling it unlinks the node, so nothing of a finished request stays behind for the collector
- * to copy. Such a deadline fires between its delay and its delay plus `RESOLUTION_MS` later, which
- * is at most 5 % late. Shorter deadlines keep a timer of their own and its precision.
+ * to copy. Such a deadline fires at the first check once its delay has passed: at most
+ * `RESOLUTION_MS` late, 5 % of the shortest such delay (later only if the event loop is held up,
+ * as any timer would be). Shorter deadlines keep a timer of their own and its precision.
  */
 
 export interface Deadline {
@@ -26,7 +27,7 @@ class CoarseDeadline implements Deadline {
   next: CoarseDeadline | null = null;
 
   constructor(
-    readonly dueTick: number,
+    readonly dueAt: number,
     public onExpiry: (() => void) | null,
   ) {}
 
@@ -47,16 +48,13 @@ class PreciseDeadline implements Deadline {
 
 let head: CoarseDeadline | null = null;
 let tail: CoarseDeadline | null = null;
-/** Ticks counted since the first; they advance only while the ticker runs. */
-let ticks = 0;
 let ticker: NodeJS.Timeout | null = null;
 
 /** Calls `onExpiry` once `delayMs` has passed, unless cancelled first; 0 or less: never. */
 export function startDeadline(delayMs: number, onExpiry: () => void): Deadline {
   if (!(delayMs > 0)) return NEVER;
   if (delayMs < COARSE_FROM_MS) return new PreciseDeadline(setTimeout(onExpiry, delayMs));
-  // One tick more than the delay holds: the first tick may come sooner than a whole interval.
-  const deadline = new CoarseDeadline(ticks + Math.ceil(delayMs / RESOLUTION_MS) + 1, onExpiry);
+  const deadline = new CoarseDeadline(Date.now() + delayMs, onExpiry);
   deadline.previous = tail;
   if (tail) tail.next = deadline;
   else head = deadline;
@@ -86,11 +84,11 @@ function unlink(deadline: CoarseDeadline): void {
 }
 
 function tick(): void {
-  ticks += 1;
+  const now = Date.now();
   const due: Array<() => void> = [];
   for (let node = head; node !== null; ) {
     const next = node.next;
-    if (node.dueTick <= ticks && node.onExpiry !== null) {
+    if (node.dueAt <= now && node.onExpiry !== null) {
       due.push(node.onExpiry);
       node.onExpiry = null;
       unlink(node);
