@@ -10,6 +10,7 @@
  * kinds and holds the two paths to the same canonical request.
  */
 import { openaiChatRequestSchema, type OpenAIChatRequestBody } from './chat-request-schema.js';
+import { isJsonObject } from './is-json-object.js';
 
 type FieldCheck = (value: unknown) => boolean;
 
@@ -30,13 +31,9 @@ function isArrayOf(value: unknown, check: FieldCheck): boolean {
   return true;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A message of text only: `role`, string `content` (or none, for an assistant) and `name`. */
 function isPlainMessage(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   let role: unknown;
   let content: unknown;
   for (const key in value) {
@@ -53,7 +50,7 @@ function isPlainMessage(value: unknown): boolean {
 }
 
 function isPlainStreamOptions(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   for (const key in value) {
     if (key !== 'include_usage') return false;
     const field = value[key];
