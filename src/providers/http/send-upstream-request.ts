@@ -5,6 +5,7 @@ import { getUpstreamPool } from './upstream-pools.js';
 import { mapUpstreamHttpError } from './map-upstream-http-error.js';
 import { cancelledError, mapUpstreamTransportError } from './map-upstream-transport-error.js';
 import { GatewayError, type CancelSignal, type UpstreamTimeouts } from '../../core/index.js';
+import { WholeAnswerHandler } from './whole-answer-handler.js';
 import { startDeadline } from './coarse-deadlines.js';
 import { resolveUpstreamTimeouts } from './upstream-timeouts.js';
 import { watchStreamBody } from './watch-stream-body.js';
@@ -41,6 +42,71 @@ export interface OpenedUpstreamResponse {
 
 const maxErrorBodyBytes = 64 * 1024;
 
+/** What cuts an exchange short: our deadlines and the caller's signal call it. */
+interface ExchangeCancel {
+  abort(reason: Error): void;
+}
+
+/** One exchange's target, deadlines and cancellation, and how its failures map to `GatewayError`s. */
+interface UpstreamExchange {
+  origin: string;
+  path: string;
+  timeouts: UpstreamTimeouts;
+  /** Ends the first-byte deadline (the answer's status line arrived). */
+  firstByteArrived(): void;
+  /** Our deadline that expired, when one did. */
+  expire(deadline: string): void;
+  /** Stops the deadlines and the caller's signal; idempotent. */
+  dispose(): void;
+  failure(error: unknown): GatewayError;
+}
+
+/**
+ * Validates the target and starts the exchange's deadlines and its watch on the caller's signal,
+ * each of which calls `cancel`. Throws a `GatewayError` when the exchange cannot start.
+ */
+function startExchange(request: UpstreamRequest, cancel: ExchangeCancel): UpstreamExchange {
+  if (request.signal.aborted) throw cancelledError();
+  const url = parsedUpstreamUrl(request.url);
+  if (url === null) {
+    throw new GatewayError('internal_error', 'The channel base URL is not a valid http(s) URL', { retryElsewhere: true });
+  }
+  const timeouts = resolveUpstreamTimeouts(request.timeouts, request.timeoutMs);
+  let expiredDeadline: string | null = null;
+  const expire = (deadline: string): void => {
+    expiredDeadline ??= deadline;
+    cancel.abort(new Error(`upstream deadline reached: ${deadline}`));
+  };
+  const onCallerAbort = (): void => cancel.abort(callerReason(request.signal.reason));
+  request.signal.addEventListener('abort', onCallerAbort, { once: true });
+  const firstByteDeadline = startDeadline(timeouts.firstByteMs, () => expire(`no first byte within ${timeouts.firstByteMs} ms`));
+  const totalDeadline = startDeadline(timeouts.totalMs, () => expire(`not complete within ${timeouts.totalMs} ms`));
+  return {
+    origin: url.origin,
+    path: url.path,
+    timeouts,
+    firstByteArrived: () => firstByteDeadline.cancel(),
+    expire,
+    dispose: () => {
+      firstByteDeadline.cancel();
+      totalDeadline.cancel();
+      request.signal.removeEventListener('abort', onCallerAbort);
+    },
+    failure: (error: unknown) =>
+      mapUpstreamTransportError(error, {
+        timedOut: expiredDeadline !== null,
+        expiredDeadline,
+        timeouts,
+        callerAborted: request.signal.aborted,
+        secrets: request.secrets,
+      }),
+  };
+}
+
+function callerReason(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('the caller cancelled the request');
+}
+
 /**
  * Sends one request through the origin's keep-alive pool. Resolves once the upstream answered
  * with a 2xx status; any other outcome rejects with a `GatewayError`.
@@ -49,42 +115,19 @@ export async function openUpstreamResponse(
   request: UpstreamRequest,
   options: { streaming: boolean },
 ): Promise<OpenedUpstreamResponse> {
-  if (request.signal.aborted) throw cancelledError();
-  const url = parsedUpstreamUrl(request.url);
-  if (url === null) {
-    throw new GatewayError('internal_error', 'The channel base URL is not a valid http(s) URL', { retryElsewhere: true });
-  }
-  const timeouts = resolveUpstreamTimeouts(request.timeouts, request.timeoutMs);
   const cancel = new UpstreamCancel();
-  let expiredDeadline: string | null = null;
-  const expire = (deadline: string): void => {
-    expiredDeadline ??= deadline;
-    cancel.abort(new Error(`upstream deadline reached: ${deadline}`));
-  };
-  const onCallerAbort = (): void => cancel.abort(request.signal.reason);
-  request.signal.addEventListener('abort', onCallerAbort, { once: true });
-  const firstByteDeadline = startDeadline(timeouts.firstByteMs, () => expire(`no first byte within ${timeouts.firstByteMs} ms`));
-  const totalDeadline = startDeadline(timeouts.totalMs, () => expire(`not complete within ${timeouts.totalMs} ms`));
+  const exchange = startExchange(request, cancel);
+  const { timeouts, failure } = exchange;
   let stopWatching = (): void => {};
   const dispose = (): void => {
-    firstByteDeadline.cancel();
-    totalDeadline.cancel();
+    exchange.dispose();
     stopWatching();
-    request.signal.removeEventListener('abort', onCallerAbort);
   };
-  const failure = (error: unknown) =>
-    mapUpstreamTransportError(error, {
-      timedOut: expiredDeadline !== null,
-      expiredDeadline,
-      timeouts,
-      callerAborted: request.signal.aborted,
-      secrets: request.secrets,
-    });
 
   let response: Dispatcher.ResponseData;
   try {
-    response = await getUpstreamPool(url.origin, timeouts.connectMs).request({
-      path: url.path,
+    response = await getUpstreamPool(exchange.origin, timeouts.connectMs).request({
+      path: exchange.path,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body ?? null,
@@ -118,7 +161,7 @@ export async function openUpstreamResponse(
   if (options.streaming) {
     // Failover is still possible until the first byte: a stream that fails before it, or sends
     // nothing within the deadline, rejects here like an upstream that never answered.
-    const watch = watchStreamBody(response.body, timeouts.idleMs, () => expire(`silent for more than ${timeouts.idleMs} ms`));
+    const watch = watchStreamBody(response.body, timeouts.idleMs, () => exchange.expire(`silent for more than ${timeouts.idleMs} ms`));
     stopWatching = watch.stop;
     try {
       await watch.firstByte;
@@ -128,7 +171,7 @@ export async function openUpstreamResponse(
       throw failure(error);
     }
   }
-  firstByteDeadline.cancel();
+  exchange.firstByteArrived();
   return {
     status: response.statusCode,
     headers: response.headers,
@@ -140,25 +183,52 @@ export async function openUpstreamResponse(
 }
 
 /** Sends a request and reads its whole JSON answer within the deadline. */
-export async function requestUpstreamJson(request: UpstreamRequest): Promise<unknown> {
-  const opened = await openUpstreamResponse(request, { streaming: false });
-  let text: string;
-  try {
-    text = await opened.body.text();
-  } catch (error) {
-    throw opened.mapFailure(error);
-  } finally {
-    opened.dispose();
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw mapUpstreamTransportError(new Error('the upstream answered with a body that is not JSON'), {
-      timedOut: false,
-      callerAborted: false,
-      secrets: request.secrets,
-    });
-  }
+export function requestUpstreamJson(request: UpstreamRequest): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let exchange: UpstreamExchange;
+    const handler = new WholeAnswerHandler(
+      maxErrorBodyBytes,
+      (answer) => {
+        exchange.dispose();
+        if (answer.failed) reject(exchange.failure(answer.error));
+        else if (answer.status < 200 || answer.status >= 300) {
+          reject(mapUpstreamHttpError({ status: answer.status, headers: answer.headers, bodyText: answer.text, secrets: request.secrets }));
+        } else {
+          try {
+            resolve(JSON.parse(answer.text) as unknown);
+          } catch {
+            reject(notJsonError(request.secrets));
+          }
+        }
+      },
+      () => exchange.firstByteArrived(),
+    );
+    try {
+      exchange = startExchange(request, handler);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    getUpstreamPool(exchange.origin, exchange.timeouts.connectMs).dispatch(
+      {
+        path: exchange.path,
+        method: request.method ?? 'POST',
+        headers: request.headers,
+        body: request.body ?? null,
+        headersTimeout: 0,
+        bodyTimeout: exchange.timeouts.idleMs,
+      },
+      handler,
+    );
+  });
+}
+
+function notJsonError(secrets: readonly string[]): GatewayError {
+  return mapUpstreamTransportError(new Error('the upstream answered with a body that is not JSON'), {
+    timedOut: false,
+    callerAborted: false,
+    secrets,
+  });
 }
 
 /**
