@@ -115,6 +115,8 @@ async function main() {
   keepTemporaryDirectory = settings.keepTemp;
   const cases = selectCases(settings);
   if (cases.length > 0) assertGatewayBuilt(repositoryRoot, settings.binPath, settings.binIsDefault);
+  // Read now, with the build the run starts: the tree may change while the run goes on.
+  const machine = benchMachineFacts(repositoryRoot);
   const measureCpu = procAvailable();
   if (!measureCpu) log('/proc is not readable here; CPU and memory columns will be n/a');
   const plannedMs = plannedLoadMs(settings, cases);
@@ -238,7 +240,6 @@ async function main() {
 
   const summary = summarizeBench(runs, cases);
   const targetChecks = evaluateTargets(summary);
-  const machine = benchMachineFacts(repositoryRoot);
   const totalFailed = runs.reduce((sum, run) => sum + run.failed, 0);
   const results = {
     kind: 'gateway-comparison',
