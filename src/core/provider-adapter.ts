@@ -4,20 +4,24 @@ import type { ChatResponse } from './chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embedding.js';
 import type { StreamEvent } from './stream-event.js';
 
-/** One upstream endpoint as an adapter needs it: where, with which credential, which model id. */
+/**
+ * One upstream endpoint as an adapter needs it: where, with which credential, which model id.
+ * Built once per channel and model and never changed, so adapters may remember what they derive
+ * from it.
+ */
 export interface UpstreamTarget {
-  channelId: string;
-  channelName: string;
-  provider: string;
-  baseUrl: string;
-  apiKey: string;
+  readonly channelId: string;
+  readonly channelName: string;
+  readonly provider: string;
+  readonly baseUrl: string;
+  readonly apiKey: string;
   /** Extra headers sent with every upstream request (for example an organisation header). */
-  headers: Record<string, string>;
+  readonly headers: Readonly<Record<string, string>>;
   /** The model id sent upstream (after the channel's model map). */
-  upstreamModel: string;
-  timeoutMs: number;
+  readonly upstreamModel: string;
+  readonly timeoutMs: number;
   /** Deadlines of each phase of an exchange; a phase not given falls back to the transport's default. */
-  timeouts?: Partial<UpstreamTimeouts>;
+  readonly timeouts?: Partial<UpstreamTimeouts>;
 }
 
 /** Deadlines of one upstream exchange, in milliseconds; 0 means no limit for that phase. */

@@ -103,4 +103,14 @@ describe('scrubSecrets', () => {
     const text = scrubSecrets(`${secret} extra-secret-value org-visible`, secrets);
     expect(text).toBe('[redacted] [redacted] org-visible');
   });
+
+  it('collects a target\'s secrets once, into a list no caller can change', () => {
+    const target = { apiKey: secret, headers: { authorization: 'Bearer header-secret-value' } };
+    const secrets = secretsOfTarget(target);
+    expect(secrets).toEqual([secret, 'Bearer header-secret-value', 'header-secret-value']);
+    expect(secretsOfTarget(target)).toBe(secrets);
+    expect(Object.isFrozen(secrets)).toBe(true);
+    // Another target, even an equal one, has its own.
+    expect(secretsOfTarget({ ...target })).not.toBe(secrets);
+  });
 });

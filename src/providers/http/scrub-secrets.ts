@@ -13,8 +13,24 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 
 const secretHeaderName = /key|token|auth|secret|password|signature/i;
 
-/** The credential of a target plus any extra header that looks like one. */
-export function secretsOfTarget(target: { apiKey: string; headers: Record<string, string> }): string[] {
+type TargetCredentials = { readonly apiKey: string; readonly headers: Readonly<Record<string, string>> };
+
+const secretsByTarget = new WeakMap<TargetCredentials, readonly string[]>();
+
+/**
+ * The credential of a target plus any extra header that looks like one. Remembered per target:
+ * a target is built once for a channel and never changed, and this runs on every request.
+ */
+export function secretsOfTarget(target: TargetCredentials): readonly string[] {
+  let secrets = secretsByTarget.get(target);
+  if (secrets === undefined) {
+    secrets = Object.freeze(collectSecrets(target));
+    secretsByTarget.set(target, secrets);
+  }
+  return secrets;
+}
+
+function collectSecrets(target: TargetCredentials): string[] {
   const secrets = [target.apiKey];
   for (const [name, value] of Object.entries(target.headers)) {
     if (secretHeaderName.test(name)) {

@@ -13,7 +13,7 @@ import { watchStreamBody } from './watch-stream-body.js';
 export interface UpstreamRequest {
   url: string;
   method?: 'GET' | 'POST';
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   /** JSON text of the body. */
   body?: string;
   signal: CancelSignal;

@@ -32,6 +32,13 @@ export interface OpenAIAdapterOptions {
   embeddings?: boolean;
 }
 
+interface ChatTarget {
+  url: string;
+  /** Shared by every request to the target: undici reads them, nothing writes them. */
+  jsonHeaders: Readonly<Record<string, string>>;
+  streamHeaders: Readonly<Record<string, string>>;
+}
+
 /** Talks OpenAI's Chat Completions and Embeddings wire format to OpenAI or any compatible server. */
 export class OpenAIAdapter implements ProviderAdapter {
   readonly id: string;
@@ -39,6 +46,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   private readonly defaultBaseUrl: string | null;
   private readonly headers: Record<string, string>;
   private readonly dialect: OpenAIDialectOptions;
+  private readonly chatTargets = new WeakMap<UpstreamTarget, ChatTarget>();
 
   constructor(options: OpenAIAdapterOptions = {}) {
     this.id = options.id ?? 'openai';
@@ -51,9 +59,10 @@ export class OpenAIAdapter implements ProviderAdapter {
   async chat(request: ChatRequest, target: UpstreamTarget, signal: CancelSignal): Promise<ChatResponse> {
     refuseOpaqueContent(request, this.id);
     const body = buildOpenAIChatBody(request, target.upstreamModel, false, this.dialect);
+    const chat = this.chatTarget(target);
     const json = await requestUpstreamJson({
-      url: this.endpoint(target, '/chat/completions'),
-      headers: this.requestHeaders(target, 'application/json'),
+      url: chat.url,
+      headers: chat.jsonHeaders,
       body: JSON.stringify(body),
       signal,
       timeoutMs: target.timeoutMs,
@@ -67,10 +76,11 @@ export class OpenAIAdapter implements ProviderAdapter {
     refuseOpaqueContent(request, this.id);
     const body = buildOpenAIChatBody(request, target.upstreamModel, true, this.dialect);
     const secrets = secretsOfTarget(target);
+    const chat = this.chatTarget(target);
     const opened = await openUpstreamResponse(
       {
-        url: this.endpoint(target, '/chat/completions'),
-        headers: this.requestHeaders(target, 'text/event-stream'),
+        url: chat.url,
+        headers: chat.streamHeaders,
         body: JSON.stringify(body),
         signal,
         timeoutMs: target.timeoutMs,
@@ -93,6 +103,20 @@ export class OpenAIAdapter implements ProviderAdapter {
       secrets: secretsOfTarget(target),
     });
     return parseOpenAIEmbeddingsResponse(json, target.upstreamModel);
+  }
+
+  /** The chat endpoint and headers of a target, built on its first request. */
+  private chatTarget(target: UpstreamTarget): ChatTarget {
+    let chat = this.chatTargets.get(target);
+    if (chat === undefined) {
+      chat = {
+        url: this.endpoint(target, '/chat/completions'),
+        jsonHeaders: this.requestHeaders(target, 'application/json'),
+        streamHeaders: this.requestHeaders(target, 'text/event-stream'),
+      };
+      this.chatTargets.set(target, chat);
+    }
+    return chat;
   }
 
   private endpoint(target: UpstreamTarget, path: string): string {
