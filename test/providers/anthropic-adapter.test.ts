@@ -3,6 +3,7 @@ import { GatewayError, type ChatRequest, type StreamEvent, type UpstreamTarget }
 import { anthropicProvider, AnthropicAdapter, anthropicMessagesUrl } from '../../src/providers/anthropic/index.js';
 import { closeUpstreamPools } from '../../src/providers/http/index.js';
 import { readAnthropicFixture, startMockAnthropicUpstream, type MockAnthropicUpstream } from '../support/mock-anthropic-upstream.js';
+import { gatewayErrorOf } from '../support/gateway-error-of.js';
 
 const apiKey = 'sk-ant-api03-mock-secret-0123456789';
 let mock: MockAnthropicUpstream;
@@ -32,16 +33,6 @@ async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[
   const all: StreamEvent[] = [];
   for await (const event of events) all.push(event);
   return all;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {
@@ -92,23 +83,23 @@ describe('AnthropicAdapter.chat', () => {
 
   it('maps 529 overloaded and 429 to retryable errors, 400 to a client error', async () => {
     mock.setScenario('error-529');
-    const overloaded = await rejection(adapter.chat(request(), target(), never));
+    const overloaded = await gatewayErrorOf(adapter.chat(request(), target(), never));
     expect(overloaded).toMatchObject({ code: 'upstream_error', retryElsewhere: true });
     expect(overloaded.details.upstreamStatus).toBe(529);
 
     mock.setScenario('error-429');
-    const limited = await rejection(adapter.chat(request(), target(), never));
+    const limited = await gatewayErrorOf(adapter.chat(request(), target(), never));
     expect(limited).toMatchObject({ code: 'upstream_error', retryElsewhere: true });
     expect(limited.details.retryAfterSeconds).toBe(3);
 
     mock.setScenario('error-400');
-    const invalid = await rejection(adapter.chat(request(), target(), never));
+    const invalid = await gatewayErrorOf(adapter.chat(request(), target(), never));
     expect(invalid).toMatchObject({ code: 'invalid_request', status: 400, retryElsewhere: false });
     expect(invalid.message).toBe('messages: text content blocks must be non-empty');
   });
 
   it('does not reveal the credential when the upstream refuses it', async () => {
-    const error = await rejection(adapter.chat(request(), target({ apiKey: 'sk-ant-wrong-key-987' }), never));
+    const error = await gatewayErrorOf(adapter.chat(request(), target({ apiKey: 'sk-ant-wrong-key-987' }), never));
     expect(error.retryElsewhere).toBe(true);
     expect(error.message).not.toContain('sk-ant-wrong-key-987');
   });
@@ -152,7 +143,7 @@ describe('AnthropicAdapter.chatStream', () => {
 
   it('rejects before the stream opens on an overloaded status, so failover can happen', async () => {
     mock.setScenario('error-529');
-    const error = await rejection(adapter.chatStream(request({ stream: true }), target(), never));
+    const error = await gatewayErrorOf(adapter.chatStream(request({ stream: true }), target(), never));
     expect(error.retryElsewhere).toBe(true);
   });
 });

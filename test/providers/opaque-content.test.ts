@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError, type ChatRequest, type OpaquePart, type ProviderAdapter, type StreamEvent, type UpstreamTarget } from '../../src/core/index.js';
+import { type ChatRequest, type OpaquePart, type ProviderAdapter, type StreamEvent, type UpstreamTarget } from '../../src/core/index.js';
 import { AnthropicAdapter, AnthropicStreamEventParser, buildAnthropicRequestBody } from '../../src/providers/anthropic/index.js';
 import { DemoAdapter } from '../../src/providers/demo/demo-adapter.js';
 import { closeUpstreamPools } from '../../src/providers/http/index.js';
@@ -10,6 +10,7 @@ import { estimatePromptTokens } from '../../src/metering/estimate-tokens.js';
 import { readAnthropicFixture, startMockAnthropicUpstream, type MockAnthropicUpstream } from '../support/mock-anthropic-upstream.js';
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startMockOpenAIResponsesUpstream, type MockOpenAIResponsesUpstream } from '../support/mock-openai-responses-upstream.js';
+import { gatewayErrorOf } from '../support/gateway-error-of.js';
 
 const documentBlock = {
   type: 'document',
@@ -49,16 +50,6 @@ async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[
   const all: StreamEvent[] = [];
   for await (const event of events) all.push(event);
   return all;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {
@@ -135,12 +126,12 @@ describe('opaque content towards other upstreams', () => {
   ];
 
   it.each(cases)('$name refuses it with a 400 naming the field, without calling the upstream', async ({ adapter, target: targetOf, requests, providerName }) => {
-    const plain = await rejection(adapter().chat(withDocument(), targetOf(), never));
+    const plain = await gatewayErrorOf(adapter().chat(withDocument(), targetOf(), never));
     expect(plain.status).toBe(400);
     expect(plain.code).toBe('invalid_request');
     expect(plain.details.param).toBe('messages[1].content[1]');
     expect(plain.message).toBe(`document content cannot be sent to ${providerName} (messages[1].content[1])`);
-    const streamed = await rejection(adapter().chatStream(withDocument({ stream: true }), targetOf(), never));
+    const streamed = await gatewayErrorOf(adapter().chatStream(withDocument({ stream: true }), targetOf(), never));
     expect(streamed.details.param).toBe('messages[1].content[1]');
     expect(requests()).toHaveLength(0);
   });
@@ -148,7 +139,7 @@ describe('opaque content towards other upstreams', () => {
   it('names the position the client gave when the decoder recorded it', async () => {
     const request = withDocument();
     request.messages[1]!.content[1] = { ...documentPart, param: 'messages[0].content[1]' };
-    const error = await rejection(new OpenAIAdapter().chat(request, target(`${openaiMock.url}/v1`, 'sk-openai-mock', 'openai'), never));
+    const error = await gatewayErrorOf(new OpenAIAdapter().chat(request, target(`${openaiMock.url}/v1`, 'sk-openai-mock', 'openai'), never));
     expect(error.details.param).toBe('messages[0].content[1]');
   });
 

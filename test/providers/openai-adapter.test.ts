@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError, type ChatRequest, type StreamEvent, type UpstreamTarget } from '../../src/core/index.js';
+import { type ChatRequest, type StreamEvent, type UpstreamTarget } from '../../src/core/index.js';
 import { closeUpstreamPools } from '../../src/providers/http/index.js';
 import { OpenAIAdapter } from '../../src/providers/openai/index.js';
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
+import { gatewayErrorOf } from '../support/gateway-error-of.js';
 
 const apiKey = 'sk-test-mock-secret-key-0123456789';
 let mock: MockOpenAIUpstream;
@@ -33,16 +34,6 @@ async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[
   const all: StreamEvent[] = [];
   for await (const event of events) all.push(event);
   return all;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {
@@ -90,7 +81,7 @@ describe('OpenAIAdapter.chat', () => {
     ['error-500', 'upstream_error', true, 500],
   ] as const)('maps %s to %s (retryElsewhere %s) without leaking the key', async (scenario, code, retryElsewhere, status) => {
     mock.setScenario(scenario);
-    const error = await rejection(adapter.chat(request(), target(), never));
+    const error = await gatewayErrorOf(adapter.chat(request(), target(), never));
     expect(error.code).toBe(code);
     expect(error.retryElsewhere).toBe(retryElsewhere);
     expect(error.details.upstreamStatus).toBe(status);
@@ -100,21 +91,21 @@ describe('OpenAIAdapter.chat', () => {
 
   it('scrubs the key from an upstream message that echoes it', async () => {
     mock.setScenario({ status: 400, json: { error: { message: `You sent key ${apiKey}, which is malformed` } } });
-    const error = await rejection(adapter.chat(request(), target(), never));
+    const error = await gatewayErrorOf(adapter.chat(request(), target(), never));
     expect(error.code).toBe('invalid_request');
     expect(error.message).toBe('You sent key [redacted], which is malformed');
   });
 
   it('times out as upstream_timeout', async () => {
     mock.setScenario('hang');
-    const error = await rejection(adapter.chat(request(), target({ timeoutMs: 200 }), never));
+    const error = await gatewayErrorOf(adapter.chat(request(), target({ timeoutMs: 200 }), never));
     expect(error.code).toBe('upstream_timeout');
     expect(error.retryElsewhere).toBe(true);
     await expect(mock.responseClosed(0)).resolves.toEqual({ finished: false });
   });
 
   it('maps a refused connection to a retryable upstream_error', async () => {
-    const error = await rejection(adapter.chat(request(), target({ baseUrl: 'http://127.0.0.1:9/v1' }), never));
+    const error = await gatewayErrorOf(adapter.chat(request(), target({ baseUrl: 'http://127.0.0.1:9/v1' }), never));
     expect(error.code).toBe('upstream_error');
     expect(error.retryElsewhere).toBe(true);
   });
@@ -125,7 +116,7 @@ describe('OpenAIAdapter.chat', () => {
     const pending = adapter.chat(request(), target(), controller.signal);
     await waitFor(() => mock.requests.length === 1);
     controller.abort();
-    const error = await rejection(pending);
+    const error = await gatewayErrorOf(pending);
     expect(error.retryElsewhere).toBe(false);
     await expect(mock.responseClosed(0)).resolves.toEqual({ finished: false });
   });
@@ -133,7 +124,7 @@ describe('OpenAIAdapter.chat', () => {
   it('refuses an already aborted signal without calling the upstream', async () => {
     const controller = new AbortController();
     controller.abort();
-    await rejection(adapter.chat(request(), target(), controller.signal));
+    await gatewayErrorOf(adapter.chat(request(), target(), controller.signal));
     expect(mock.requests).toHaveLength(0);
   });
 });
@@ -189,13 +180,13 @@ describe('OpenAIAdapter.chatStream', () => {
 
   it('rejects before the stream opens when the upstream answers with an error status', async () => {
     mock.setScenario('error-429');
-    const error = await rejection(adapter.chatStream(request({ stream: true }), target(), never));
+    const error = await gatewayErrorOf(adapter.chatStream(request({ stream: true }), target(), never));
     expect(error.details.upstreamStatus).toBe(429);
   });
 
   it('times out when no headers come', async () => {
     mock.setScenario('hang');
-    const error = await rejection(adapter.chatStream(request({ stream: true }), target({ timeoutMs: 200 }), never));
+    const error = await gatewayErrorOf(adapter.chatStream(request({ stream: true }), target({ timeoutMs: 200 }), never));
     expect(error.code).toBe('upstream_timeout');
   });
 

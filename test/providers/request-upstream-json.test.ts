@@ -4,8 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/index.js';
 import { closeUpstreamPools, requestUpstreamJson, type UpstreamRequest } from '../../src/providers/http/index.js';
+import { gatewayErrorOf } from '../support/gateway-error-of.js';
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -39,16 +39,6 @@ function upstreamRequest(path: string, overrides: Partial<UpstreamRequest> = {})
     secrets: ['sk-secret-upstream-key'],
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('requestUpstreamJson', () => {
@@ -95,7 +85,7 @@ describe('requestUpstreamJson', () => {
         closedEarly = !response.writableEnded;
       });
     });
-    const error = await rejection(requestUpstreamJson(upstreamRequest('/long-error')));
+    const error = await gatewayErrorOf(requestUpstreamJson(upstreamRequest('/long-error')));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/rate limit reached \(HTTP 429\)/);
     expect(error.message).toContain('slow down');
@@ -109,7 +99,7 @@ describe('requestUpstreamJson', () => {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end('<html>gateway page</html>');
     });
-    const error = await rejection(requestUpstreamJson(upstreamRequest('/html')));
+    const error = await gatewayErrorOf(requestUpstreamJson(upstreamRequest('/html')));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/not JSON/);
   });
@@ -120,7 +110,7 @@ describe('requestUpstreamJson', () => {
       response.write('{"partial":');
       setTimeout(() => response.socket?.destroy(), 10);
     });
-    const error = await rejection(requestUpstreamJson(upstreamRequest('/cut')));
+    const error = await gatewayErrorOf(requestUpstreamJson(upstreamRequest('/cut')));
     expect(error.code).toBe('upstream_error');
     expect(error.retryElsewhere).toBe(true);
   });
@@ -135,27 +125,27 @@ describe('requestUpstreamJson', () => {
     const pending = requestUpstreamJson(upstreamRequest('/slow', { signal: leaving.signal }));
     setTimeout(() => leaving.abort(), 20);
     const startedAt = Date.now();
-    const cancelled = await rejection(pending);
+    const cancelled = await gatewayErrorOf(pending);
     expect(cancelled.message).toMatch(/cancelled/);
     expect(cancelled.retryElsewhere).toBe(false);
     expect(Date.now() - startedAt).toBeLessThan(1_000);
 
     const gone = new AbortController();
     gone.abort();
-    expect((await rejection(requestUpstreamJson(upstreamRequest('/slow', { signal: gone.signal })))).message).toMatch(/cancelled/);
+    expect((await gatewayErrorOf(requestUpstreamJson(upstreamRequest('/slow', { signal: gone.signal })))).message).toMatch(/cancelled/);
   });
 
   it('gives up at the total deadline with upstream_timeout', async () => {
     routes.set('/hang', () => {});
     const startedAt = Date.now();
-    const error = await rejection(requestUpstreamJson(upstreamRequest('/hang', { timeouts: { totalMs: 150 } })));
+    const error = await gatewayErrorOf(requestUpstreamJson(upstreamRequest('/hang', { timeouts: { totalMs: 150 } })));
     expect(error.code).toBe('upstream_timeout');
     expect(error.status).toBe(504);
     expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
   it('refuses a base URL that is not http(s) without sending anything', async () => {
-    const error = await rejection(requestUpstreamJson(upstreamRequest('', { url: 'ftp://example.invalid/v1' })));
+    const error = await gatewayErrorOf(requestUpstreamJson(upstreamRequest('', { url: 'ftp://example.invalid/v1' })));
     expect(error.code).toBe('internal_error');
     expect(error.retryElsewhere).toBe(true);
   });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError, type ChatRequest, type StreamEvent, type UpstreamTarget, type UpstreamTimeouts } from '../../src/core/index.js';
+import { type ChatRequest, type StreamEvent, type UpstreamTarget, type UpstreamTimeouts } from '../../src/core/index.js';
 import { closeUpstreamPools, resolveUpstreamTimeouts } from '../../src/providers/http/index.js';
 import { OpenAIAdapter } from '../../src/providers/openai/index.js';
 import { pieceText, refusedUrl, startFaultyUpstream, type FaultyUpstream } from '../support/faulty-upstream.js';
+import { gatewayErrorOf } from '../support/gateway-error-of.js';
 
 let upstream: FaultyUpstream;
 const adapter = new OpenAIAdapter({ id: 'openai-compatible', defaultBaseUrl: null });
@@ -25,16 +26,6 @@ const request = (stream: boolean): ChatRequest => ({
   stream,
   messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
 });
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
   const all: StreamEvent[] = [];
@@ -68,7 +59,7 @@ describe('per-phase upstream deadlines', () => {
   });
 
   it('gives up on a JSON answer that never comes after the first-byte deadline, and closes the connection', async () => {
-    const error = await rejection(adapter.chat(request(false), target('hang', { firstByteMs: 200 }), never));
+    const error = await gatewayErrorOf(adapter.chat(request(false), target('hang', { firstByteMs: 200 }), never));
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toContain('no first byte within 200 ms');
     expect(error.retryElsewhere).toBe(true);
@@ -77,7 +68,7 @@ describe('per-phase upstream deadlines', () => {
   });
 
   it('rejects a stream whose headers came but whose first byte did not, so failover can still happen', async () => {
-    const error = await rejection(adapter.chatStream(request(true), target('thinks-then-streams', { firstByteMs: 100 }), never));
+    const error = await gatewayErrorOf(adapter.chatStream(request(true), target('thinks-then-streams', { firstByteMs: 100 }), never));
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toContain('no first byte within 100 ms');
   });
@@ -116,21 +107,21 @@ describe('per-phase upstream deadlines', () => {
   });
 
   it('treats a stream reset after its headers but before any byte as a failed attempt', async () => {
-    const error = await rejection(adapter.chatStream(request(true), target('reset-after-headers', {}), never));
+    const error = await gatewayErrorOf(adapter.chatStream(request(true), target('reset-after-headers', {}), never));
     expect(error.code).toBe('upstream_error');
     expect(error.retryElsewhere).toBe(true);
   });
 
   it('maps an answer that is not HTTP, and a JSON answer that is noise, to retryable errors', async () => {
-    const notHttp = await rejection(adapter.chat(request(false), target('garbage', {}), never));
+    const notHttp = await gatewayErrorOf(adapter.chat(request(false), target('garbage', {}), never));
     expect(notHttp.retryElsewhere).toBe(true);
-    const noise = await rejection(adapter.chat(request(false), target('garbage-body', {}), never));
+    const noise = await gatewayErrorOf(adapter.chat(request(false), target('garbage-body', {}), never));
     expect(noise.code).toBe('upstream_error');
     expect(noise.retryElsewhere).toBe(true);
   });
 
   it('maps a refused connection to a retryable error without waiting for any deadline', async () => {
-    const error = await rejection(adapter.chat(request(false), target('any', { connectMs: 60_000, firstByteMs: 60_000 }, await refusedUrl()), never));
+    const error = await gatewayErrorOf(adapter.chat(request(false), target('any', { connectMs: 60_000, firstByteMs: 60_000 }, await refusedUrl()), never));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toContain('ECONNREFUSED');
     expect(error.retryElsewhere).toBe(true);
