@@ -44,9 +44,10 @@ export interface RoutableModel {
 
 interface ServingChannel {
   channel: Channel;
-  /** The id this channel's upstream knows the model by. */
-  upstreamModel: string;
-  /** Built once: every request routed here sends to the same target, and none changes it. */
+  /**
+   * Built once (with the id this channel's upstream knows the model by): every request routed
+   * here sends to the same target, and none changes it.
+   */
   target: UpstreamTarget;
 }
 
@@ -74,7 +75,7 @@ export class RoutePlanner {
       if (!channel.enabled) continue;
       for (const [modelId, upstreamModel] of served) {
         const list = this.servingByModel.get(modelId) ?? [];
-        list.push({ channel, upstreamModel, target: targetOf(channel, upstreamModel) });
+        list.push({ channel, target: targetOf(channel, upstreamModel) });
         this.servingByModel.set(modelId, list);
       }
     }
