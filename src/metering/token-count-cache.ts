@@ -5,10 +5,16 @@
  * splitting and merging, one to two orders of magnitude more. Counting is a pure function of the
  * text, so a remembered count is exact.
  *
- * Bounded by the characters it keeps; the least recently used texts go first.
+ * Bounded by the characters it keeps; the least recently used texts go first. The order of use is
+ * a linked list beside the map, so a repeat only moves its entry: deleting and re-adding the key
+ * instead costs two more hash-table operations per text, and the deleted slots make the table
+ * rebuild itself every few requests.
  */
 export class TokenCountCache {
-  private readonly counts = new Map<string, number>();
+  private readonly entries = new Map<string, CachedCount>();
+  /** Least recently used first. */
+  private oldest: CachedCount | null = null;
+  private newest: CachedCount | null = null;
   private characters = 0;
 
   constructor(
@@ -19,12 +25,13 @@ export class TokenCountCache {
   ) {}
 
   tokens(text: string): number {
-    const known = this.counts.get(text);
+    const known = this.entries.get(text);
     if (known !== undefined) {
-      // Re-inserted to move it to the back of the eviction order.
-      this.counts.delete(text);
-      this.counts.set(text, known);
-      return known;
+      if (known !== this.newest) {
+        this.unlink(known);
+        this.append(known);
+      }
+      return known.tokens;
     }
     const counted = this.count(text);
     if (text.length <= this.maxTextCharacters) this.remember(text, counted);
@@ -33,16 +40,43 @@ export class TokenCountCache {
 
   /** Texts remembered, and their characters (for tests and diagnostics). */
   get size(): { texts: number; characters: number } {
-    return { texts: this.counts.size, characters: this.characters };
+    return { texts: this.entries.size, characters: this.characters };
   }
 
-  private remember(text: string, counted: number): void {
-    this.counts.set(text, counted);
+  private remember(text: string, tokens: number): void {
+    const entry: CachedCount = { text, tokens, older: null, newer: null };
+    this.entries.set(text, entry);
+    this.append(entry);
     this.characters += text.length;
-    for (const oldest of this.counts.keys()) {
-      if (this.characters <= this.maxCharacters) break;
-      this.counts.delete(oldest);
-      this.characters -= oldest.length;
+    while (this.characters > this.maxCharacters && this.oldest !== null) {
+      const evicted = this.oldest;
+      this.unlink(evicted);
+      this.entries.delete(evicted.text);
+      this.characters -= evicted.text.length;
     }
   }
+
+  private append(entry: CachedCount): void {
+    entry.older = this.newest;
+    entry.newer = null;
+    if (this.newest === null) this.oldest = entry;
+    else this.newest.newer = entry;
+    this.newest = entry;
+  }
+
+  private unlink(entry: CachedCount): void {
+    if (entry.older === null) this.oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === null) this.newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = null;
+    entry.newer = null;
+  }
+}
+
+interface CachedCount {
+  readonly text: string;
+  readonly tokens: number;
+  older: CachedCount | null;
+  newer: CachedCount | null;
 }

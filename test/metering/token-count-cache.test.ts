@@ -44,6 +44,34 @@ describe('TokenCountCache', () => {
     expect(tokenizer.counted).toEqual([second]);
   });
 
+  it('evicts exactly as a plain least-recently-used list would, over many mixed lookups', () => {
+    const tokenizer = countingTokenizer();
+    const cache = new TokenCountCache(tokenizer.count, 120, 40);
+    // The model: texts in order of use, oldest first, dropped from the front past the budget.
+    const model: string[] = [];
+    const modelCounted: string[] = [];
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pool = Array.from({ length: 30 }, (_, index) => `t${index} ${'x'.repeat(Math.floor(random() * 50))}`);
+    for (let step = 0; step < 5_000; step++) {
+      const text = `${pool[Math.floor(random() * pool.length)]!}`;
+      const at = model.indexOf(text);
+      if (at >= 0) {
+        model.splice(at, 1);
+        model.push(text);
+      } else {
+        modelCounted.push(text);
+        if (text.length <= 40) {
+          model.push(text);
+          while (model.reduce((sum, kept) => sum + kept.length, 0) > 120) model.shift();
+        }
+      }
+      expect(cache.tokens(text)).toBe(text.split(' ').length);
+    }
+    expect(tokenizer.counted).toEqual(modelCounted);
+    expect(cache.size).toEqual({ texts: model.length, characters: model.reduce((sum, kept) => sum + kept.length, 0) });
+  });
+
   it('counts texts longer than its per-text limit every time without keeping them', () => {
     const tokenizer = countingTokenizer();
     const cache = new TokenCountCache(tokenizer.count, 100, 20);
