@@ -178,6 +178,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     storedResponsesTtlMs: config.current().server.storedResponsesTtlMs,
     activity: { inFlight: 0 },
   };
+  // Read at scrape time from the count the HTTP layer keeps anyway, rather than a gauge moved twice per request.
+  metrics.addGauge('switchyard_http_requests_in_flight', 'Requests being handled now.', () => services.activity.inFlight);
   metrics.addGauge('switchyard_settlements_queued', 'Settlements recorded but not yet in the store.', () => settlements.metrics.queued);
   metrics.addGauge('switchyard_settlements_journal_only', 'Settlements waiting in the journal on disk only (the in-memory queue was full).', () => settlements.metrics.journalOnly);
   metrics.addCounter('switchyard_settlement_batches_total', 'Settlement batches sent to the store.', () => settlements.metrics.storeCalls);

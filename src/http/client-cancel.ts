@@ -11,7 +11,8 @@ type AbortListener = () => void;
 export function cancelWhenClientLeaves(reply: FastifyReply): CancelSignal {
   const signal = new ClientCancelSignal();
   const response: ServerResponse = reply.raw;
-  response.once('close', () => {
+  // A response emits 'close' once: `on` spares the wrapper `once` would add and remove.
+  response.on('close', () => {
     if (!response.writableFinished) signal.abort();
   });
   return signal;

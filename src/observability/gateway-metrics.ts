@@ -17,11 +17,6 @@ export class GatewayMetrics {
     buckets: [0.005, 0.025, 0.1, 0.5, 1, 2.5, 10, 30, 120],
     registers: [this.registry],
   });
-  readonly inFlight = new Gauge({
-    name: 'switchyard_http_requests_in_flight',
-    help: 'Requests being handled now.',
-    registers: [this.registry],
-  });
 
   /** Label lookups hash their values on every call; the few route × status pairs are kept. */
   private readonly answeredByLabels = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
