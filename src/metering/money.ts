@@ -23,8 +23,14 @@ export function usdToUnits(value: string | number): bigint {
   return sign ? -units : units;
 }
 
+const UNITS_PER_USD_NUMBER = 1e12;
+const MAX_SAFE_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Renders units as a plain decimal USD string without trailing zeros ("0.00042"). */
 export function unitsToUsdString(units: bigint): string {
+  // Every answer renders its cost twice; below 2^53 units (9,007 USD) doubles do it exactly, and
+  // without the bigint divisions, the padding and the regular expression.
+  if (units <= MAX_SAFE_UNITS && units >= -MAX_SAFE_UNITS) return safeUnitsToUsdString(Number(units));
   const negative = units < 0n;
   const absolute = negative ? -units : units;
   const whole = absolute / UNITS_PER_USD;
@@ -32,8 +38,31 @@ export function unitsToUsdString(units: bigint): string {
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
+/** `units` is an integer of at most 2^53 in magnitude, so every step below is exact. */
+function safeUnitsToUsdString(units: number): string {
+  const sign = units < 0 ? '-' : '';
+  const absolute = Math.abs(units);
+  let whole = Math.floor(absolute / UNITS_PER_USD_NUMBER);
+  let fraction = absolute - whole * UNITS_PER_USD_NUMBER;
+  // Should a quotient just below an integer round up to it, the remainder shows it.
+  if (fraction < 0) {
+    whole -= 1;
+    fraction += UNITS_PER_USD_NUMBER;
+  }
+  if (fraction === 0) return `${sign}${whole}`;
+  let digits = 12;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    digits -= 1;
+  }
+  return `${sign}${whole}.${String(fraction).padStart(digits, '0')}`;
+}
+
 /** Units as a JSON number of USD, for wire formats that want a number (`usage.cost`). */
 export function unitsToUsdNumber(units: bigint): number {
+  // Both ways give the double nearest the exact quotient: below 2^53 the units and 10^12 are
+  // exact doubles, and a division of doubles rounds its exact result once, as parsing does.
+  if (units <= MAX_SAFE_UNITS && units >= -MAX_SAFE_UNITS) return Number(units) / UNITS_PER_USD_NUMBER;
   return Number(unitsToUsdString(units));
 }
 
