@@ -22,16 +22,33 @@ export type ClientAddressResolver = (remoteAddress: string | undefined, headers:
 
 /** Throws when a trusted-proxy entry is not an address or CIDR range (a configuration mistake). */
 export function createClientAddressResolver(trustProxy: TrustProxySetting = false): ClientAddressResolver {
-  if (trustProxy === false) return (remoteAddress) => (remoteAddress === undefined ? null : normalizeIpAddress(remoteAddress));
+  const peerAddress = peerAddressNormalizer();
+  if (trustProxy === false) return (remoteAddress) => (remoteAddress === undefined ? null : peerAddress(remoteAddress));
   const isTrusted = trustProxy === true ? () => true : trustedProxyMatcher(trustProxy);
   return (remoteAddress, headers) => {
-    let current = remoteAddress === undefined ? null : normalizeIpAddress(remoteAddress);
+    let current = remoteAddress === undefined ? null : peerAddress(remoteAddress);
     const hops = forwardedFor(headers);
     while (current !== null && isTrusted(current) && hops.length > 0) {
       // A trusted proxy that forwards an unreadable address leaves the client unknown.
       current = normalizeIpAddress(hops.pop()!);
     }
     return current;
+  };
+}
+
+/** Peers' addresses are few and come back on every request; normalising one takes a regular expression and `isIP`. */
+const MAX_REMEMBERED_PEERS = 4_096;
+
+function peerAddressNormalizer(): (remoteAddress: string) => string | null {
+  const normalized = new Map<string, string | null>();
+  return (remoteAddress) => {
+    let address = normalized.get(remoteAddress);
+    if (address === undefined) {
+      address = normalizeIpAddress(remoteAddress);
+      if (normalized.size >= MAX_REMEMBERED_PEERS) normalized.clear();
+      normalized.set(remoteAddress, address);
+    }
+    return address;
   };
 }
 

@@ -112,6 +112,19 @@ describe('client address', () => {
     expect(() => createClientAddressResolver(['proxy.internal'])).toThrow(/proxy\.internal/);
   });
 
+  it('gives the same answers for peers seen before, past the number of peers it remembers', () => {
+    const resolve = createClientAddressResolver();
+    const peers = Array.from({ length: 5_000 }, (_, index) => `::ffff:10.${(index >> 8) & 255}.${index & 255}.7`);
+    for (const round of [1, 2]) {
+      for (const [index, peer] of peers.entries()) {
+        const expected = `10.${(index >> 8) & 255}.${index & 255}.7`;
+        if (resolve(peer, {}) !== expected) expect(resolve(peer, {}), `round ${round}, ${peer}`).toBe(expected);
+      }
+    }
+    expect(resolve('not an address', {})).toBeNull();
+    expect(resolve('not an address', {})).toBeNull();
+  });
+
   it('supports IPv6 proxies', () => {
     const resolve = createClientAddressResolver(['fd00::/8']);
     expect(resolve('fd00::1', { 'x-forwarded-for': '2001:db8::7' })).toBe('2001:db8::7');
