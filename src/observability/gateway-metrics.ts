@@ -1,6 +1,11 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics } from './process-metrics.js';
 
+interface AnsweredRecorder {
+  count(): void;
+  observe(seconds: number): void;
+}
+
 /** Prometheus metrics of the gateway, on a registry of its own (several gateways per process in tests). */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -18,18 +23,29 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Label lookups hash their values on every call; the few route × status pairs are kept. */
-  private readonly answeredByLabels = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+  /**
+   * Label lookups hash their values on every call; the few route × status pairs are kept, by
+   * route, then status, so that no key string is built per request.
+   */
+  private readonly answeredByRoute = new Map<string, Map<number, AnsweredRecorder>>();
+  private answeredPairs = 0;
 
   /** Counts one answered request and its duration. */
   recordAnswered(route: string, status: number, seconds: number): void {
-    const key = `${status} ${route}`;
-    let recorder = this.answeredByLabels.get(key);
+    let byStatus = this.answeredByRoute.get(route);
+    let recorder = byStatus?.get(status);
     if (recorder === undefined) {
       const counter = this.requests.labels(route, String(status));
       const histogram = this.duration.labels(route);
       recorder = { count: () => counter.inc(), observe: (value) => histogram.observe(value) };
-      if (this.answeredByLabels.size < 1_000) this.answeredByLabels.set(key, recorder);
+      if (this.answeredPairs < 1_000) {
+        if (byStatus === undefined) {
+          byStatus = new Map();
+          this.answeredByRoute.set(route, byStatus);
+        }
+        byStatus.set(status, recorder);
+        this.answeredPairs += 1;
+      }
     }
     recorder.count();
     recorder.observe(seconds);
