@@ -13,4 +13,11 @@ describe('generation ids', () => {
     expect(earlier < later).toBe(true);
     expect(later).toMatch(/^gen-[0-9a-z]+[A-Za-z0-9_-]{16}$/);
   });
+
+  it('carry 12 random bytes each, none shared between ids of one millisecond', () => {
+    const now = 1_700_000_000_123;
+    const parts = Array.from({ length: 1_200 }, () => newGenerationId(now).slice(`gen-${now.toString(36)}`.length));
+    for (const part of parts) expect(Buffer.from(part, 'base64url')).toHaveLength(12);
+    expect(new Set(parts).size).toBe(parts.length);
+  });
 });
