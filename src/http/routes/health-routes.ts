@@ -32,7 +32,7 @@ export function registerHealthRoutes(app: FastifyInstance, services: GatewayServ
     if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
       throw new GatewayError('not_found', 'Not found.');
     }
-    reply.header('content-type', services.metrics.registry.contentType);
-    return services.metrics.registry.metrics();
+    reply.header('content-type', services.metrics.contentType);
+    return services.metrics.render();
   });
 }
