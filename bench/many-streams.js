@@ -223,7 +223,8 @@ async function runStreams(streams, settings, environment, apiKey, mock) {
   }));
   result.scrapes = watch.scrapes.map((scrape) => ({ ...scrape, atMs: Math.round(scrape.atMs), scrapeMs: Math.round(scrape.scrapeMs) }));
   log(`${streams} streams: ${result.completed} complete, ${result.failed} failed, ${result.stalled} stalled; ` +
-    `${result.rss.kilobytesPerStreamPeak} KB/stream (peak), loop p99 max ${result.loopDelay.p99MaxMs} ms`);
+    `${result.rss.kilobytesPerStreamPeak} KB/stream (peak), loop delay p99 max ${result.loopDelay.p99MaxBeyondSamplingIntervalMs} ms ` +
+    `(reading ${result.loopDelay.p99MaxMs})`);
   for (const { reason, count } of result.failureReasons) log(`  failure x${count}: ${reason}`);
   return result;
 }
@@ -281,7 +282,10 @@ async function main() {
       rssPerStream: '(RSS while open - idle RSS) / streams open; idle = median after warm-up; open = samples every 500 ms ' +
         'from one interval after the last stream was sent to one interval before the first could end, with at least 99% ' +
         'of the most streams ever open in that window; median and peak of those samples',
-      loopDelay: 'switchyard_nodejs_eventloop_lag_p99_seconds (prom-client, monitorEventLoopDelay at 10 ms resolution, reset per scrape); max over the scrapes during the streams',
+      loopDelay: 'switchyard_nodejs_eventloop_lag_p99_seconds (prom-client, monitorEventLoopDelay at 10 ms resolution, reset per scrape); ' +
+        'max over the scrapes during the streams. Each sample is the time between two 10 ms timer callbacks, so a reading holds the ' +
+        'interval itself (an idle loop reads about 10.4 ms); the delay judged against the target is the reading minus 10 ms ' +
+        '(p99MaxBeyondSamplingIntervalMs), the raw readings are kept beside it',
     },
     targets: TARGETS,
     ledgerVerify,

@@ -4,7 +4,15 @@ import { formatTable } from './format-table.js';
 import { median, summarizeSamples } from './stats.js';
 
 export const TARGETS = { rssKilobytesPerStream: 100, loopDelayP99Ms: 20, stalled: 0 };
-const LOOP_SAMPLING_INTERVAL_MS = 10;
+/**
+ * The gateway's lag metrics come from monitorEventLoopDelay sampling every 10 ms
+ * (`EVENT_LOOP_SAMPLING_INTERVAL_MS` in src/observability/process-metrics.ts). Each sample is the
+ * time between two of its timer callbacks, so it holds the interval itself plus the loop's delay:
+ * an idle gateway reads about 10.4 ms at p99, and a task that blocks the loop for 15 ms reads up to
+ * 25 ms. The delay judged against the target is the reading minus the interval, as Fastify's
+ * under-pressure plugin computes it.
+ */
+export const LOOP_SAMPLING_INTERVAL_MS = 10;
 
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 const mebibytes = (bytes) => round(bytes / 2 ** 20, 1);
@@ -56,6 +64,7 @@ export function summarizeRun(run) {
   const holdScrapes = run.scrapes.filter((scrape) => scrape.atMs >= run.holdWindow.fromMs && scrape.atMs <= run.holdWindow.toMs);
   const p99s = (list) => list.map((scrape) => scrape.loopDelayP99Ms).filter((value) => value !== null);
   const loopP99Max = p99s(streamingScrapes).length ? Math.max(...p99s(streamingScrapes)) : Number.NaN;
+  const loopDelayP99Max = loopP99Max - LOOP_SAMPLING_INTERVAL_MS;
   const loopMax = streamingScrapes.map((scrape) => scrape.loopDelayMaxMs).filter((value) => value !== null);
 
   const kilobytesPerStreamMedian = (openRssMedian - run.idleRssBytes) / 1024 / openDuringHold;
@@ -67,7 +76,7 @@ export function summarizeRun(run) {
   const pass = {
     rssPerStream: Number.isFinite(kilobytesPerStreamPeak) && kilobytesPerStreamPeak <= TARGETS.rssKilobytesPerStream,
     // A window without any delay sample cannot show the target was met.
-    loopDelayP99: Number.isFinite(loopP99Max) && loopP99Max <= TARGETS.loopDelayP99Ms && !streamingScrapes.some((scrape) => scrape.loopDelayEmpty),
+    loopDelayP99: Number.isFinite(loopDelayP99Max) && loopDelayP99Max <= TARGETS.loopDelayP99Ms && !streamingScrapes.some((scrape) => scrape.loopDelayEmpty),
     noneStalled: stalledCount === TARGETS.stalled,
     allComplete: okCount === streams,
   };
@@ -90,10 +99,12 @@ export function summarizeRun(run) {
       allStreamsOpenDuringHold: allOpen,
     },
     loopDelay: {
+      // The readings as the metric gives them, the 10 ms sampling interval included.
       idleP99Ms: round(run.idleLoopDelayP99Ms ?? Number.NaN),
       p99MaxMs: round(loopP99Max),
-      // monitorEventLoopDelay samples every 10 ms and records the whole interval: an idle loop reads about 10 ms.
-      p99MaxBeyondSamplingIntervalMs: round(loopP99Max - LOOP_SAMPLING_INTERVAL_MS),
+      // The loop's own delay, judged against the target: the reading minus the sampling interval.
+      p99MaxBeyondSamplingIntervalMs: round(loopDelayP99Max),
+      p99MedianBeyondSamplingIntervalMs: round(median(p99s(streamingScrapes)) - LOOP_SAMPLING_INTERVAL_MS),
       p99MedianMs: round(median(p99s(streamingScrapes))),
       holdP99MaxMs: p99s(holdScrapes).length ? round(Math.max(...p99s(holdScrapes))) : null,
       maxMs: loopMax.length ? round(Math.max(...loopMax)) : null,
@@ -118,7 +129,7 @@ export function summarizeRun(run) {
 export function formatManyStreamsTable(results) {
   const yes = (value) => (value ? 'pass' : 'FAIL');
   return formatTable(
-    ['streams', 'ok', 'stalled', 'RSS idle MiB', 'RSS open MiB (peak)', 'KB/stream (peak)', 'loop p99 max ms', 'gateway cores', 'other load', 'targets'],
+    ['streams', 'ok', 'stalled', 'RSS idle MiB', 'RSS open MiB (peak)', 'KB/stream (peak)', 'loop delay p99 max ms (reading)', 'gateway cores', 'other load', 'targets'],
     results.map((result) => [
       result.streams,
       result.completed,
@@ -127,7 +138,7 @@ export function formatManyStreamsTable(results) {
       `${result.rss.openMedianMiB} (${result.rss.openPeakMiB})`,
       `${result.rss.kilobytesPerStreamMedian} (${result.rss.kilobytesPerStreamPeak}) ${yes(result.pass.rssPerStream)}` +
         (result.rss.allStreamsOpenDuringHold ? '' : ` (${result.rss.streamsOpenDuringHold.median} open)`),
-      `${result.loopDelay.p99MaxMs} ${yes(result.pass.loopDelayP99)}`,
+      `${result.loopDelay.p99MaxBeyondSamplingIntervalMs} (${result.loopDelay.p99MaxMs}) ${yes(result.pass.loopDelayP99)}`,
       result.cpu.averageCores ?? Number.NaN,
       result.otherLoadCores ?? Number.NaN,
       result.pass.all ? 'pass' : 'FAIL',

@@ -219,7 +219,7 @@ export function verdicts(phases, store, afterCollections = [], forcedAtCap = [])
 /** @param {ReturnType<typeof summarizePhases>} phases */
 export function formatPhaseTable(phases) {
   return formatTable(
-    ['phase', 's', 'answered/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'longest silence ms', 'RSS max MiB', 'RSS slope MiB/s', 'heap min MiB', 'queued max', 'loop p99 ms', 'other load'],
+    ['phase', 's', 'answered/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'longest silence ms', 'RSS max MiB', 'RSS slope MiB/s', 'heap min MiB', 'queued max', 'loop p99 reading ms', 'other load'],
     phases.map((phase) => [
       phase.name,
       phase.seconds ?? Number.NaN,

@@ -8,8 +8,15 @@ import { Gauge, collectDefaultMetrics, type Registry } from 'prom-client';
  * resources (each a walk over every handle) took about 15 ms a scrape. The descriptors are counted
  * off the event loop instead, and the handle and resource totals stay.
  */
+/**
+ * How often the event-loop lag metrics sample the loop (prom-client's default, stated here because
+ * readers depend on it): each sample is the time between two timer callbacks this far apart, so an
+ * idle loop reads about this much, and the loop's own delay is a reading minus this interval.
+ */
+export const EVENT_LOOP_SAMPLING_INTERVAL_MS = 10;
+
 export function collectProcessMetrics(registry: Registry, prefix: string): void {
-  collectDefaultMetrics({ register: registry, prefix });
+  collectDefaultMetrics({ register: registry, prefix, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLING_INTERVAL_MS });
   for (const name of ['nodejs_active_handles', 'nodejs_active_resources']) registry.removeSingleMetric(prefix + name);
   const openDescriptors = prefix + 'process_open_fds';
   // Registered by prom-client only where /proc exists.

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { EVENT_LOOP_SAMPLING_INTERVAL_MS } from '../../src/observability/process-metrics.js';
+
+// The many-streams bench's event-loop verdict, on metric readings whose delay is known.
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Loaded through a computed specifier: the bench is plain JavaScript without type declarations.
+const reportModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'lib', 'many-streams-report.js')).href;
+
+interface Scrape {
+  atMs: number;
+  scrapeMs: number;
+  loopDelayEmpty: boolean;
+  loopDelayP99Ms: number | null;
+  loopDelayMaxMs: number | null;
+}
+
+interface Summary {
+  loopDelay: { p99MaxMs: number; p99MaxBeyondSamplingIntervalMs: number; p99MedianBeyondSamplingIntervalMs: number };
+  pass: { loopDelayP99: boolean; all: boolean };
+}
+
+interface Report {
+  LOOP_SAMPLING_INTERVAL_MS: number;
+  TARGETS: { loopDelayP99Ms: number };
+  summarizeRun(run: unknown): Summary;
+}
+
+const STREAMS = 10;
+
+/** A run whose streams all completed, with these loop readings (ms, interval included), one scrape every 2 s. */
+function run(readingsMs: Array<number | null>): unknown {
+  const scrapes: Scrape[] = readingsMs.map((reading, index) => ({
+    atMs: (index + 1) * 2_000,
+    scrapeMs: 3,
+    loopDelayEmpty: reading === null,
+    loopDelayP99Ms: reading,
+    loopDelayMaxMs: reading === null ? null : reading + 1,
+  }));
+  const endMs = readingsMs.length * 2_000;
+  return {
+    streams: STREAMS,
+    outcomes: Array.from({ length: STREAMS }, () => ({ ok: true, stalled: false, firstEventMs: 4, maxGapMs: 1_001, failure: undefined })),
+    idleRssBytes: 100 * 2 ** 20,
+    idleLoopDelayP99Ms: 10.4,
+    rssSamples: Array.from({ length: 20 }, (_, index) => ({ atMs: index * 500, rssBytes: 100.5 * 2 ** 20, open: STREAMS })),
+    scrapes,
+    scrapeErrors: [],
+    holdWindow: { fromMs: 1_000, toMs: endMs - 1_000 },
+    streamsEndedAtMs: endMs,
+    gatewayCpuSeconds: 1,
+    wallSeconds: endMs / 1000,
+    mock: { streamsStillOpenAfterRun: 0, streamsServed: STREAMS },
+  };
+}
+
+describe('many-streams loop delay verdict', async () => {
+  const report = (await import(reportModule)) as Report;
+
+  it('subtracts the interval the gateway samples the loop at', () => {
+    expect(report.LOOP_SAMPLING_INTERVAL_MS).toBe(EVENT_LOOP_SAMPLING_INTERVAL_MS);
+  });
+
+  it('judges the delay beyond the sampling interval, and keeps the readings', () => {
+    const summary = report.summarizeRun(run([10.4, 12.1, 25.3, 11.0]));
+    expect(summary.loopDelay.p99MaxMs).toBe(25.3);
+    expect(summary.loopDelay.p99MaxBeyondSamplingIntervalMs).toBeCloseTo(15.3, 5);
+    expect(summary.loopDelay.p99MedianBeyondSamplingIntervalMs).toBeCloseTo(1.55, 5);
+    expect(summary.pass.loopDelayP99).toBe(true);
+    expect(summary.pass.all).toBe(true);
+  });
+
+  it('fails a window whose delay beyond the interval passes the target', () => {
+    const reading = report.TARGETS.loopDelayP99Ms + EVENT_LOOP_SAMPLING_INTERVAL_MS + 0.5;
+    const summary = report.summarizeRun(run([10.4, reading, 11.0]));
+    expect(summary.loopDelay.p99MaxBeyondSamplingIntervalMs).toBeCloseTo(report.TARGETS.loopDelayP99Ms + 0.5, 5);
+    expect(summary.pass.loopDelayP99).toBe(false);
+    expect(summary.pass.all).toBe(false);
+  });
+
+  it('fails when a window has no sample, however low the others read', () => {
+    const summary = report.summarizeRun(run([10.4, null, 10.6]));
+    expect(summary.pass.loopDelayP99).toBe(false);
+  });
+});
