@@ -38,18 +38,45 @@ export function decodeClaim(encoded: EncodedClaim): CreditClaim {
   return { accountId, keyId, keyBudget: keyBudget === null ? null : BigInt(keyBudget), budgetPeriod, periodStart, amount: BigInt(amount) };
 }
 
-/** Records that move no amount (a free request) are left out. */
+/**
+ * What a stored batch changed, summed: one hold entry per account and one settlement entry per
+ * account, key and budget period. The primary only adds these amounts up, so the sums change
+ * exactly what the records one by one would, and a batch of a busy key travels as one entry
+ * instead of hundreds. Records that move no amount (a free request) are left out.
+ */
 export function encodeStored(records: readonly LedgerRecord[]): StoredChange[] {
-  const changes: StoredChange[] = [];
+  const holds = new Map<string, bigint>();
+  const settlements = new Map<string, SettlementSum>();
   for (const record of records) {
     if (isOpenedHold(record)) {
-      changes.push(['h', record.hold.accountId, record.hold.amount.toString()]);
+      const { accountId, amount } = record.hold;
+      holds.set(accountId, (holds.get(accountId) ?? 0n) + amount);
       continue;
     }
     const held = record.heldAmount ?? 0n;
     if (held === 0n && record.charge === 0n) continue;
     const { accountId, keyId } = record.generation;
-    changes.push(['s', accountId, keyId, held.toString(), record.charge.toString(), record.budgetPeriodStart ?? null]);
+    const periodStart = record.budgetPeriodStart ?? null;
+    const group = `${accountId}\u0000${keyId ?? ''}\u0000${keyId === null ? 'none' : (periodStart ?? 'total')}`;
+    const sum = settlements.get(group);
+    if (sum === undefined) settlements.set(group, { accountId, keyId, periodStart, held, charge: record.charge });
+    else {
+      sum.held += held;
+      sum.charge += record.charge;
+    }
+  }
+  const changes: StoredChange[] = [];
+  for (const [accountId, amount] of holds) changes.push(['h', accountId, amount.toString()]);
+  for (const sum of settlements.values()) {
+    changes.push(['s', sum.accountId, sum.keyId, sum.held.toString(), sum.charge.toString(), sum.periodStart]);
   }
   return changes;
+}
+
+interface SettlementSum {
+  accountId: string;
+  keyId: string | null;
+  periodStart: number | null;
+  held: bigint;
+  charge: bigint;
 }
