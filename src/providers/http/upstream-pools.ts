@@ -1,21 +1,24 @@
-import { Pool } from 'undici';
+import type { Client } from 'undici';
+import { IdleFirstPool } from './idle-first-pool.js';
 import { defaultUpstreamTimeouts } from './upstream-timeouts.js';
 
 /**
  * One keep-alive connection pool per upstream origin, shared by every channel that talks to it,
  * so TLS handshakes and TCP connections are reused across requests.
  */
-const pools = new Map<string, Pool>();
+const pools = new Map<string, IdleFirstPool>();
 
 const defaultConnectTimeoutMs = defaultUpstreamTimeouts.connectMs;
 
-const poolOptions: Pool.Options = {
+/**
+ * Options of each connection. The pool has no cap on connections: a request waiting for a free
+ * one is a request the gateway holds back; long streams (and slow first bytes) each keep one
+ * busy, and an upstream limits its own concurrency.
+ */
+const connectionOptions: Client.Options = {
   // Upstreams usually close idle connections after a few seconds; stay just under typical values.
   keepAliveTimeout: 4_000,
   keepAliveMaxTimeout: 60_000,
-  // No cap: a request waiting for a free connection is a request the gateway holds back; long
-  // streams (and slow first bytes) each keep one busy, and an upstream limits its own concurrency.
-  connections: null,
   pipelining: 1,
   // Timeouts are applied per request from the channel's own setting.
   headersTimeout: 0,
@@ -26,11 +29,11 @@ const poolOptions: Pool.Options = {
  * The pool of an origin. The connect deadline is a property of a pool's connector, so channels
  * of one origin with different connect deadlines get one pool each (nearly always there is one).
  */
-export function getUpstreamPool(origin: string, connectTimeoutMs: number = defaultConnectTimeoutMs): Pool {
+export function getUpstreamPool(origin: string, connectTimeoutMs: number = defaultConnectTimeoutMs): IdleFirstPool {
   const key = connectTimeoutMs === defaultConnectTimeoutMs ? origin : `${origin} ${connectTimeoutMs}`;
   let pool = pools.get(key);
   if (pool === undefined || pool.closed || pool.destroyed) {
-    pool = new Pool(origin, { ...poolOptions, connect: { timeout: Math.max(0, connectTimeoutMs) } });
+    pool = new IdleFirstPool(origin, { ...connectionOptions, connect: { timeout: Math.max(0, connectTimeoutMs) } });
     pools.set(key, pool);
   }
   return pool;
