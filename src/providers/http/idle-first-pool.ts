@@ -6,7 +6,7 @@ import { Client, Dispatcher } from 'undici';
  *
  * undici's `Pool` finds a free connection by walking its whole list, twice per request once the
  * one it took is busy. A gateway keeps a connection busy for a whole stream, so with 5,000
- * streams open every new request walked 5,000 connections: 6.8 % of the main thread while 5,000
+ * streams open every new request walked 5,000 connections: 6–7 % of the main thread while 5,000
  * streams opened. Here the connections that can take a request wait on a stack: a request pops
  * one (or opens a new one when none waits), and a connection goes back on the stack when undici
  * says it can take another (`drain`). The one freed last is the likeliest to still have its socket.
