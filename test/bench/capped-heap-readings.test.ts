@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { benchModuleUrl } from './bench-module.js';
 
 // The slow-store bench's forced heap readings: the inspector probe on a real child process, and
 // the schedule that reads only once the settlement queue is at its cap.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Loaded through computed specifiers: the bench is plain JavaScript without type declarations.
-const probeModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'lib', 'inspector-heap-probe.js')).href;
-const readingsModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'lib', 'slow-store-heap-readings.js')).href;
-const setupModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'lib', 'gateway-setup.js')).href;
+const probeModule = benchModuleUrl('lib', 'inspector-heap-probe.js');
+const readingsModule = benchModuleUrl('lib', 'slow-store-heap-readings.js');
+const setupModule = benchModuleUrl('lib', 'gateway-setup.js');
 
 interface Probe {
   retainedHeapBytes(): Promise<number>;

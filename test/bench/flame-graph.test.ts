@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { benchModuleUrl, repositoryRoot } from './bench-module.js';
 
 // The flame graph renderer on a small profile whose sample times are known exactly.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Loaded through a computed specifier: the bench is plain JavaScript without type declarations.
-const flameGraphModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'flame-graph.js')).href;
+const flameGraphModule = benchModuleUrl('flame-graph.js');
 
 interface FlameGraphOptions {
   title?: string;

@@ -1,13 +1,10 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { benchModuleUrl } from './bench-module.js';
 import { EVENT_LOOP_SAMPLING_INTERVAL_MS } from '../../src/observability/process-metrics.js';
 
 // The many-streams bench's event-loop verdict, on metric readings whose delay is known.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Loaded through a computed specifier: the bench is plain JavaScript without type declarations.
-const reportModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'lib', 'many-streams-report.js')).href;
+const reportModule = benchModuleUrl('lib', 'many-streams-report.js');
 
 interface Scrape {
   atMs: number;

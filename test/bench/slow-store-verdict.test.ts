@@ -1,12 +1,9 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { benchModuleUrl } from './bench-module.js';
 
 // The slow-store bench's memory verdict, on per-second readings whose collections are known.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Loaded through a computed specifier: the bench is plain JavaScript without type declarations.
-const reportModule = pathToFileURL(path.join(repositoryRoot, 'bench', 'lib', 'slow-store-report.js')).href;
+const reportModule = benchModuleUrl('lib', 'slow-store-report.js');
 
 interface Scrape {
   atMs: number;
