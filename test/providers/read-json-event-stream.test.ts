@@ -1,23 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { canPushStreamEvents, GatewayError, type StreamEvent, type StreamEventPush } from '../../src/core/index.js';
-import { readJsonEventStream, type OpenedUpstreamResponse, type UpstreamBody } from '../../src/providers/http/index.js';
+import { readJsonEventStream, type OpenedUpstreamResponse } from '../../src/providers/http/index.js';
+import { openedOver } from '../support/opened-upstream-response.js';
 import { TextEventParser, type TextWire } from '../support/text-event-parser.js';
-
-function openedOver(body: PassThrough, options: { callerAborted?: () => boolean } = {}): OpenedUpstreamResponse & { disposed: () => boolean } {
-  let disposed = false;
-  return {
-    status: 200,
-    headers: {},
-    body: body as unknown as UpstreamBody,
-    isCallerAborted: options.callerAborted ?? (() => false),
-    mapFailure: () => new GatewayError('upstream_error', 'mapped failure'),
-    dispose: () => {
-      disposed = true;
-    },
-    disposed: () => disposed,
-  };
-}
 
 const frame = (wire: TextWire | string): string => `data: ${typeof wire === 'string' ? wire : JSON.stringify(wire)}\n\n`;
 const texts = (events: StreamEvent[]): string[] => events.map((event) => (event.type === 'text-delta' ? event.text : event.type));

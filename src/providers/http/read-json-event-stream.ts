@@ -9,6 +9,13 @@ export interface JsonStreamEventParser<Wire> {
   end(): StreamEvent[];
   /** The provider said the stream is over. */
   readonly isComplete: boolean;
+  /**
+   * The event of a `data:` line told apart without parsing it (a chunk that repeats the framing
+   * of one before it around a new text, `repeated-text-frame.ts`), else undefined: it is parsed.
+   */
+  readRepeated?(data: string): StreamEvent | undefined;
+  /** Told of each line that was parsed, with its events, after `parse`. */
+  learnFrom?(data: string, events: readonly StreamEvent[]): void;
 }
 
 export function streamCutError(): GatewayError {
@@ -157,6 +164,11 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
       this.finish(true);
       return;
     }
+    const parser = this.parser;
+    if (parser.readRepeated !== undefined) {
+      const repeated = parser.readRepeated(message.data);
+      if (repeated !== undefined) return this.emit(repeated);
+    }
     let event: Wire;
     try {
       event = JSON.parse(message.data) as Wire;
@@ -164,7 +176,9 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
       return;
     }
     if (typeof event !== 'object' || event === null) return;
-    for (const streamEvent of this.parser.parse(event)) {
+    const events = parser.parse(event);
+    parser.learnFrom?.(message.data, events);
+    for (const streamEvent of events) {
       if (streamEvent.type === 'error') {
         // The error must be the last event: the usage so far goes first.
         this.emitAll(this.parser.end());
@@ -174,7 +188,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
       }
       this.emit(streamEvent);
     }
-    if (this.parser.isComplete) this.finish(true);
+    if (parser.isComplete) this.finish(true);
   }
 
   private onBodyEnd(): void {
