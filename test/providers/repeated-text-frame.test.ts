@@ -50,6 +50,14 @@ describe('RepeatedTextFrame', () => {
     }
   });
 
+  it('reads chunks written with a space after each separator', () => {
+    const frame = new RepeatedTextFrame('"text"');
+    const spaced = (text: string) => `{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ${JSON.stringify(text)}}}`;
+    frame.learn(spaced('Hel'), 'Hel');
+    expect(frame.textOf(spaced('lo, "you"'))).toBe('lo, "you"');
+    expect(frame.textOf(spaced('x').replace('"index": 0', '"index": 1'))).toBeUndefined();
+  });
+
   it('answers nothing for a chunk framed otherwise, or whose middle is not one string', () => {
     const frame = new RepeatedTextFrame('"content"');
     const learned = JSON.stringify(chunk('Hello'));

@@ -1,5 +1,5 @@
 import { GatewayError, type StreamEvent } from '../../core/index.js';
-import { scrubSecrets } from '../http/index.js';
+import { RepeatedTextChunks, scrubSecrets } from '../http/index.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mergeAnthropicUsage, parseAnthropicUsage } from './parse-anthropic-usage.js';
 import type { AnthropicErrorWire, AnthropicStreamEventWire, AnthropicUsageWire } from './anthropic-wire-types.js';
@@ -17,6 +17,7 @@ export class AnthropicStreamEventParser {
   private readonly toolIndexByBlock = new Map<number, number>();
   private finished = false;
   private stopped = false;
+  private readonly repeated = new RepeatedTextChunks('"text"');
 
   constructor(private readonly secrets: readonly string[] = []) {}
 
@@ -58,6 +59,16 @@ export class AnthropicStreamEventParser {
         // ping, content_block_stop and event types added later carry nothing canonical.
         return [];
     }
+  }
+
+  /** A text delta read without parsing, when it repeats the framing of one before it. */
+  readRepeated(data: string): StreamEvent | undefined {
+    return this.repeated.read(data);
+  }
+
+  learnFrom(data: string, events: readonly StreamEvent[]): void {
+    // The events that give one text (a text block's start, a text delta) change nothing kept here.
+    this.repeated.learn(data, events, true);
   }
 
   /** The usage, once, when the stream ends (normally at `message_stop`). */

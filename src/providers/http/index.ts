@@ -14,4 +14,4 @@ export { scrubSecrets, secretsOfTarget } from './scrub-secrets.js';
 export { defaultUpstreamTimeouts, resolveUpstreamTimeouts } from './upstream-timeouts.js';
 export { watchStreamBody, type StreamBodyWatch } from './watch-stream-body.js';
 export { readJsonEventStream, streamCutError, type JsonStreamEventParser } from './read-json-event-stream.js';
-export { RepeatedTextFrame } from './repeated-text-frame.js';
+export { RepeatedTextChunks, RepeatedTextFrame } from './repeated-text-frame.js';

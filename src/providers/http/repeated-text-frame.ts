@@ -1,3 +1,5 @@
+import type { StreamEvent } from '../../core/index.js';
+
 /**
  * The framing of a streamed JSON chunk around its one changing string: everything before and
  * after the value of `key`. Servers stream a text as chunks that are byte for byte the same but
@@ -34,14 +36,15 @@ export class RepeatedTextFrame {
   learn(data: string, text: string): void {
     this.prefix = '';
     this.suffix = '';
-    const pattern = `${this.key}:"`;
+    const pattern = `${this.key}:`;
     const at = data.indexOf(pattern);
     if (at <= 0 || data.indexOf(pattern, at + 1) !== -1) return;
-    // A property name follows `{` or `,`: inside a string literal a quote would be escaped, so
-    // `{"content":"` or `,"content":"` there can only be the property itself.
+    // A property name follows `{`, `,` or a space: inside a string literal its quotes would be
+    // escaped, so an unescaped `"content":` there can only be the property itself.
     const before = data.charCodeAt(at - 1);
-    if (before !== OPENING_BRACE && before !== COMMA) return;
-    const literalStart = at + pattern.length - 1;
+    if (before !== OPENING_BRACE && before !== COMMA && before !== SPACE) return;
+    // Some servers write `"text": "…"`, with a space after the colon.
+    const literalStart = data.charCodeAt(at + pattern.length) === SPACE ? at + pattern.length + 1 : at + pattern.length;
     const literalEnd = closingQuoteAfter(data, literalStart);
     if (literalEnd === -1 || decodeLiteral(data.slice(literalStart, literalEnd + 1)) !== text) return;
     const rest = data.slice(literalEnd + 1);
@@ -73,11 +76,44 @@ export class RepeatedTextFrame {
   }
 }
 
+/**
+ * The text chunks of one stream read through their framing (`RepeatedTextFrame`), for a
+ * provider's `JsonStreamEventParser`: `learn` after each parsed chunk, `read` before parsing one.
+ */
+export class RepeatedTextChunks {
+  private readonly frame: RepeatedTextFrame;
+  private choiceIndex = 0;
+
+  constructor(key: string, paddingKey?: string) {
+    this.frame = new RepeatedTextFrame(key, paddingKey);
+  }
+
+  /** The text event of a chunk framed as a learned one, else undefined. */
+  read(data: string): StreamEvent | undefined {
+    const text = this.frame.textOf(data);
+    // An empty text makes no event when parsed; the parser is left to say so.
+    return text === undefined || text === '' ? undefined : { type: 'text-delta', choiceIndex: this.choiceIndex, text };
+  }
+
+  /**
+   * `events` are what parsing `data` gave; `plain` says the chunk changed nothing the parser
+   * keeps (usage, a stream's start, a tool call) beyond giving them. Only a plain chunk that gave
+   * one text event is learned from: a chunk framed as it means that event with another text.
+   */
+  learn(data: string, events: readonly StreamEvent[], plain: boolean): void {
+    const event = events[0];
+    if (!plain || events.length !== 1 || event?.type !== 'text-delta') return;
+    this.frame.learn(data, event.text);
+    this.choiceIndex = event.choiceIndex;
+  }
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPENING_BRACE = 0x7b;
 const CLOSING_BRACE = 0x7d;
 const COMMA = 0x2c;
+const SPACE = 0x20;
 /** What a literal's characters need decoding for, or make it no single literal: quotes, escapes, raw control characters. */
 const NEEDS_PARSING = /["\\\u0000-\u001f]/;
 

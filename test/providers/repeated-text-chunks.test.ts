@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StreamEvent } from '../../src/core/index.js';
+import { AnthropicStreamEventParser } from '../../src/providers/anthropic/anthropic-stream-event-parser.js';
+import { readAnthropicEventStream } from '../../src/providers/anthropic/read-anthropic-event-stream.js';
+import { readJsonEventStream, type OpenedUpstreamResponse } from '../../src/providers/http/index.js';
 import { OpenAIStreamChunkParser } from '../../src/providers/openai/openai-stream-chunk-parser.js';
 import { readOpenAIEventStream } from '../../src/providers/openai/read-openai-event-stream.js';
 import type { OpenAIChatCompletionWire } from '../../src/providers/openai/openai-wire-types.js';
 import { openedOver } from '../support/opened-upstream-response.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+type StreamReader = (opened: OpenedUpstreamResponse, secrets: readonly string[]) => AsyncIterable<StreamEvent>;
 
 /** The data lines of a stream, `[DONE]` left out. */
 const dataLines = (sse: string): string[] =>
@@ -16,6 +20,10 @@ const dataLines = (sse: string): string[] =>
     .filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]')
     .map((line) => line.slice('data: '.length));
 
+/** Anthropic's reader with every event parsed: the reference its stream must match, error and owed usage included. */
+const readAnthropicParsingAll: StreamReader = (opened) =>
+  readJsonEventStream(opened, Object.assign(new AnthropicStreamEventParser(), { readRepeated: () => undefined }));
+
 /** What the chunks mean, each parsed whole: the reference the stream reader must match. */
 function parsedWhole(sse: string): StreamEvent[] {
   const parser = new OpenAIStreamChunkParser();
@@ -23,12 +31,12 @@ function parsedWhole(sse: string): StreamEvent[] {
   return [...events, ...parser.end()];
 }
 
-async function readThroughGateway(sse: string): Promise<{ events: StreamEvent[]; parsedLines: number }> {
+async function readThroughGateway(sse: string, read: StreamReader = readOpenAIEventStream): Promise<{ events: StreamEvent[]; parsedLines: number }> {
   const parse = vi.spyOn(JSON, 'parse');
   const body = new PassThrough();
   const events: StreamEvent[] = [];
   const reading = (async () => {
-    for await (const event of readOpenAIEventStream(openedOver(body), [])) events.push(event);
+    for await (const event of read(openedOver(body), [])) events.push(event);
   })();
   // Split at odd places, so that frames also arrive in pieces.
   const bytes = Buffer.from(sse);
@@ -72,7 +80,7 @@ describe('OpenAI stream chunks that repeat their framing', () => {
 
   it('read OpenAI chunks through their changing padding, and recorded streams as parsed whole', async () => {
     for (const name of ['chat-stream-with-usage.sse', 'chat-stream-parallel-tool-calls.sse', 'chat-stream-cut.sse', 'chat-stream-error.sse']) {
-      const sse = fixture(name);
+      const sse = fixture(`openai/${name}`);
       const { events, parsedLines } = await readThroughGateway(sse);
       const expected = parsedWhole(sse);
       // A recorded error chunk or a cut ends in an error event that parsing chunk by chunk does not make.
@@ -112,6 +120,38 @@ describe('OpenAI stream chunks that repeat their framing', () => {
       const sse = `${stream}data: [DONE]\n\n`;
       const { events } = await readThroughGateway(sse);
       expect(events).toEqual(parsedWhole(sse));
+    }
+  });
+});
+
+describe('Anthropic stream events that repeat their framing', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const delta = (text: string, compact: boolean): string => {
+    const event = { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } };
+    // The API writes compact JSON; recorded and documented streams also show a space after each separator.
+    // Newlines stand only between tokens (a literal's are escaped), so each becomes one space.
+    const json = compact ? JSON.stringify(event) : JSON.stringify(event, null, 1).replace(/\n */g, ' ');
+    return `event: content_block_delta\ndata: ${json}\n\n`;
+  };
+
+  it('give the events their parsing would, compact or spaced, while most are read without parsing', async () => {
+    const texts = ['Hello', ', "quoted": yes', ' back\\slash', '\nnew line', ' é😀', ' end'];
+    for (const compact of [true, false]) {
+      const start = fixture('anthropic/stream-text.sse').split('event: content_block_delta')[0]!;
+      const sse = start + texts.map((text) => delta(text, compact)).join('') + 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+      const { events, parsedLines } = await readThroughGateway(sse, readAnthropicEventStream);
+      expect(events).toEqual((await readThroughGateway(sse, readAnthropicParsingAll)).events);
+      expect(events.filter((event) => event.type === 'text-delta').map((event) => event.type === 'text-delta' && event.text)).toEqual(texts);
+      expect(parsedLines).toBeLessThan(dataLines(sse).length - texts.length + 2);
+    }
+  });
+
+  it('read recorded streams as parsed whole', async () => {
+    for (const name of ['stream-text.sse', 'stream-thinking.sse', 'stream-tool-use.sse', 'stream-redacted-thinking.sse', 'stream-cut.sse', 'stream-overloaded-error.sse']) {
+      const sse = fixture(`anthropic/${name}`);
+      const { events } = await readThroughGateway(sse, readAnthropicEventStream);
+      expect(events).toEqual((await readThroughGateway(sse, readAnthropicParsingAll)).events);
     }
   });
 });
