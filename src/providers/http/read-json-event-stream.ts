@@ -181,7 +181,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     for (const streamEvent of events) {
       if (streamEvent.type === 'error') {
         // The error must be the last event: the usage so far goes first.
-        this.emitAll(this.parser.end());
+        this.emitAll(parser.end());
         this.emit(streamEvent);
         this.finish(false);
         return;
