@@ -1,6 +1,7 @@
-// Watches the gateway process while a bench runs: its RSS from /proc every `rssIntervalMs`, and
-// its `/metrics` every `metricsIntervalMs`. prom-client resets the event-loop delay histogram at
-// each scrape, so each scrape's p99 covers the time since the previous scrape.
+// Watches the process under test while a bench runs: its RSS from /proc every `rssIntervalMs`, and
+// its metrics every `metricsIntervalMs`: Switchyard's `/metrics` by default, or what `readMetrics`
+// returns for a process without that endpoint. prom-client resets the event-loop delay histogram
+// at each scrape, so each scrape's p99 covers the time since the previous scrape.
 // Used by the many-streams and slow-store benches.
 import { performance } from 'node:perf_hooks';
 import { residentBytes } from './process-cpu.js';
@@ -38,9 +39,12 @@ export function readWatchedMetrics(samples) {
 
 /**
  * @param {{ pid: number, origin: string, rssIntervalMs: number, metricsIntervalMs: number,
- *   annotate?: () => Record<string, unknown> }} options `annotate` adds fields to each RSS sample
+ *   annotate?: () => Record<string, unknown>, readMetrics?: () => Promise<ReturnType<typeof readWatchedMetrics>> }} options
+ *   `annotate` adds fields to each RSS sample
  */
 export function startGatewayWatch(options) {
+  const readMetrics =
+    options.readMetrics ?? (async () => readWatchedMetrics(await scrapeMetrics(options.origin, Math.max(2_000, options.metricsIntervalMs * 2))));
   const startedAt = performance.now();
   /** @type {Array<{ atMs: number, rssBytes: number } & Record<string, unknown>>} */
   const rssSamples = [];
@@ -58,8 +62,8 @@ export function startGatewayWatch(options) {
     scraping = true;
     const begun = performance.now();
     try {
-      const samples = await scrapeMetrics(options.origin, Math.max(2_000, options.metricsIntervalMs * 2));
-      scrapes.push({ atMs: begun - startedAt, scrapeMs: performance.now() - begun, ...readWatchedMetrics(samples) });
+      const readings = await readMetrics();
+      scrapes.push({ atMs: begun - startedAt, scrapeMs: performance.now() - begun, ...readings });
     } catch (error) {
       scrapeErrors.push({ atMs: begun - startedAt, error: error instanceof Error ? error.message : String(error) });
     } finally {

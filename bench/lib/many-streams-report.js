@@ -107,6 +107,7 @@ export function summarizeRun(run) {
       p99MedianBeyondSamplingIntervalMs: round(median(p99s(streamingScrapes)) - LOOP_SAMPLING_INTERVAL_MS),
       p99MedianMs: round(median(p99s(streamingScrapes))),
       holdP99MaxMs: p99s(holdScrapes).length ? round(Math.max(...p99s(holdScrapes))) : null,
+      holdP99MaxBeyondSamplingIntervalMs: p99s(holdScrapes).length ? round(Math.max(...p99s(holdScrapes)) - LOOP_SAMPLING_INTERVAL_MS) : null,
       maxMs: loopMax.length ? round(Math.max(...loopMax)) : null,
       scrapes: streamingScrapes.length,
       emptyWindows: streamingScrapes.filter((scrape) => scrape.loopDelayEmpty).length,
@@ -129,16 +130,22 @@ export function summarizeRun(run) {
 export function formatManyStreamsTable(results) {
   const yes = (value) => (value ? 'pass' : 'FAIL');
   return formatTable(
-    ['streams', 'ok', 'stalled', 'RSS idle MiB', 'RSS open MiB (peak)', 'KB/stream (peak)', 'loop delay p99 max ms (reading)', 'gateway cores', 'other load', 'targets'],
+    [
+      'process', 'streams', 'ok', 'stalled', 'first event p50 ms', 'RSS idle MiB', 'RSS open MiB (peak)', 'KB/stream (peak)',
+      'loop delay p99 max ms (reading)', 'while all open', 'cores', 'other load', 'targets',
+    ],
     results.map((result) => [
+      result.target ?? 'switchyard',
       result.streams,
       result.completed,
       result.stalled,
+      result.firstEventMs.p50 ?? Number.NaN,
       result.rss.idleMiB ?? Number.NaN,
       `${result.rss.openMedianMiB} (${result.rss.openPeakMiB})`,
       `${result.rss.kilobytesPerStreamMedian} (${result.rss.kilobytesPerStreamPeak}) ${yes(result.pass.rssPerStream)}` +
         (result.rss.allStreamsOpenDuringHold ? '' : ` (${result.rss.streamsOpenDuringHold.median} open)`),
       `${result.loopDelay.p99MaxBeyondSamplingIntervalMs} (${result.loopDelay.p99MaxMs}) ${yes(result.pass.loopDelayP99)}`,
+      result.loopDelay.holdP99MaxBeyondSamplingIntervalMs ?? Number.NaN,
       result.cpu.averageCores ?? Number.NaN,
       result.otherLoadCores ?? Number.NaN,
       result.pass.all ? 'pass' : 'FAIL',
