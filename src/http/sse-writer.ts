@@ -12,7 +12,10 @@ export class SseWriter {
   private closed = false;
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private corked = false;
+  /** Set when the events have ended: what is corked waits for `end`, which flushes it all. */
+  private holdingForEnd = false;
   private readonly uncork = () => {
+    if (this.holdingForEnd) return;
     this.corked = false;
     this.response.uncork();
   };
@@ -86,9 +89,21 @@ export class SseWriter {
     });
   }
 
+  /**
+   * The events are over and `end` follows once the request is settled: what this turn wrote stays
+   * corked until then, so the last events and the closing frames leave in one socket write (one
+   * wake-up of the client) instead of two. The closing frames wait for the journal anyway.
+   */
+  holdUntilEnd(): void {
+    this.holdingForEnd = true;
+  }
+
   end(frames = ''): void {
     this.stopKeepAlive();
+    this.holdingForEnd = false;
+    this.corked = false;
     if (this.isClosed) return;
+    // `end` uncorks the socket fully: anything held goes out with the closing frames.
     this.response.end(frames);
   }
 

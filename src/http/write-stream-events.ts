@@ -72,7 +72,10 @@ function pushEvents(source: StreamEventPushSource, writer: SseWriter, encoder: S
         void writer.whenDrained().then(resumeOnceDrained);
         return false;
       },
-      end: () => finish(false),
+      end: () => {
+        writer.holdUntilEnd();
+        finish(false);
+      },
       fail: (error) => {
         if (settled) return;
         settled = true;
