@@ -18,8 +18,8 @@ export interface KeyAdmission {
   modelId?: string;
   /** The model's creator, so that `creator/*` entries match unpinned requests too. */
   modelCreator?: string | null;
-  /** The client's address (see `createClientAddressResolver`); null when unknown. */
-  clientIp: string | null;
+  /** Reads the client's address (see `createClientAddressResolver`), null when unknown; called only for a key with an IP allowlist. */
+  clientAddress: () => string | null;
   /** Prompt tokens as counted before the request, for the TPM check. */
   estimatedPromptTokens: number;
 }
@@ -51,8 +51,11 @@ export class KeyGovernance {
   }
 
   /** Throws 403 `ip_not_allowed` when the key has an IP allowlist that does not hold the address. */
-  checkClientIp(caller: Caller, clientIp: string | null): void {
-    if (ipAllowlistOf(caller.key.ipAllowlist ?? []).allows(clientIp)) return;
+  checkClientIp(caller: Caller, clientAddress: () => string | null): void {
+    const allowlist = ipAllowlistOf(caller.key.ipAllowlist ?? []);
+    if (allowlist.allowsEveryAddress) return;
+    const clientIp = clientAddress();
+    if (allowlist.allows(clientIp)) return;
     throw new GatewayError('ip_not_allowed', `This API key may not be used from the address ${clientIp ?? '(unknown)'}.`);
   }
 
@@ -63,7 +66,7 @@ export class KeyGovernance {
    * refused here.
    */
   async admit(caller: Caller, admission: KeyAdmission): Promise<void> {
-    this.checkClientIp(caller, admission.clientIp);
+    this.checkClientIp(caller, admission.clientAddress);
     if (admission.modelName !== undefined) {
       checkModelAllowed(caller, admission.modelName, admission.modelId ?? admission.modelName, admission.modelCreator);
     }

@@ -10,7 +10,7 @@ export function createAccountPolicy(governance: KeyGovernance, groups: AccountGr
     async admit(caller: Caller, facts) {
       // The prompt is counted only when a token limit needs it: counting costs CPU on big prompts.
       const limitsTokens = caller.key.tpm !== null || (caller.account.tpm ?? null) !== null;
-      await governance.admit(caller, { clientIp: facts.clientIp, estimatedPromptTokens: limitsTokens ? facts.estimatedPromptTokens() : 0 });
+      await governance.admit(caller, { clientAddress: facts.clientAddress, estimatedPromptTokens: limitsTokens ? facts.estimatedPromptTokens() : 0 });
     },
     recordTokens: (caller, tokens) => governance.recordTokens(caller, tokens),
     channelPool: (accountId) => channelPool(groups.groupOf(accountId)),

@@ -24,7 +24,7 @@ export function chatContext(request: FastifyRequest, reply: FastifyReply, servic
     endpoint,
     startedAt: request.startedAt,
     signal: cancelWhenClientLeaves(reply),
-    clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
+    clientAddress: () => services.clientAddress(request.raw.socket.remoteAddress, request.headers),
   };
 }
 

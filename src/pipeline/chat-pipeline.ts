@@ -16,7 +16,7 @@ import type { JournalWritten } from '../store/ledger-store.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies, type RoutePlan } from './admit-and-plan.js';
 import { AttemptLog } from './attempt-log.js';
-import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
+import { answeredFacts, buildSettlement, failureFacts, unknownClientAddress, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup } from './pipeline-ports.js';
 import { StreamUsageCounter } from '../metering/stream-usage-counter.js';
 import { StreamMeter } from './stream-meter.js';
@@ -74,7 +74,7 @@ export class ChatPipeline {
     try {
       const prompt = promptSizeOf(request);
       const plan = this.plan(caller, request, prompt);
-      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: prompt.exact });
+      await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
       ticket = await this.hold(caller, request, context, plan, prompt);
       const result = await attemptWithFailover(
         plan.routes,
@@ -107,7 +107,7 @@ export class ChatPipeline {
     try {
       const prompt = promptSizeOf(request);
       const plan = this.plan(caller, request, prompt);
-      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: prompt.exact });
+      await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
       ticket = await this.hold(caller, request, context, plan, prompt);
       opened = await attemptWithFailover(
         plan.routes,

@@ -8,7 +8,7 @@ import type { HoldTicket } from '../credit/hold-ledger.js';
 import { attemptWithFailover, type AttemptFailureListener } from './attempt-with-failover.js';
 import { admitAndPlan, type PlanningDependencies } from './admit-and-plan.js';
 import { AttemptLog } from './attempt-log.js';
-import { answeredFacts, buildSettlement, failureFacts, type RequestContext } from './generation-outcome.js';
+import { answeredFacts, buildSettlement, failureFacts, unknownClientAddress, type RequestContext } from './generation-outcome.js';
 import type { AdapterLookup } from './pipeline-ports.js';
 
 export interface EmbeddingPipelineDependencies extends PlanningDependencies {
@@ -39,7 +39,7 @@ export class EmbeddingPipeline {
       const plan = admitAndPlan(this.deps, caller, [request.model]);
       let inputTokens: number | null = null;
       const promptTokens = () => (inputTokens ??= countInputTokens(request));
-      await this.deps.policy?.admit(caller, { clientIp: context.clientIp ?? null, estimatedPromptTokens: promptTokens });
+      await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: promptTokens });
       if (isPricedPlan(plan.costed)) {
         // Embeddings produce no output tokens: the worst case is the input at the dearest price.
         const amount = callerAmount(this.deps.policy, caller, worstCaseCost(plan.costed, promptTokens(), 0));

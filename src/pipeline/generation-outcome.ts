@@ -11,9 +11,15 @@ export interface RequestContext {
   endpoint: string;
   startedAt: number;
   signal: CancelSignal;
-  /** The client's address (after trusted proxies), for IP allowlists. */
-  clientIp?: string | null;
+  /**
+   * The client's address (after trusted proxies), for IP allowlists: read only for a key that has
+   * one, since the first read of a connection's peer address is a system call.
+   */
+  clientAddress?: () => string | null;
 }
+
+/** For a request that came from no connection (a test, an internal call): no address is known. */
+export const unknownClientAddress = (): null => null;
 
 export interface OutcomeFacts {
   model: string;

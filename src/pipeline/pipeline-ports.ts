@@ -28,7 +28,7 @@ export interface AdapterLookup {
  */
 export interface AccountPolicy {
   /** Throws the contract's 403 / 429 when the key's IP allowlist or the rate limits refuse. */
-  admit(caller: Caller, facts: { clientIp: string | null; estimatedPromptTokens: () => number }): Promise<void>;
+  admit(caller: Caller, facts: { clientAddress: () => string | null; estimatedPromptTokens: () => number }): Promise<void>;
   recordTokens(caller: Caller, tokens: number): void;
   /** The channels this account may use; null means all. */
   channelPool(accountId: string): ReadonlySet<string> | null;

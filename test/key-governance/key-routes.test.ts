@@ -63,7 +63,7 @@ beforeEach(async () => {
   app.post('/v1/probe', async (request) => {
     const caller = await authenticator.authenticate(apiKeyFromHeaders(request.headers));
     await governance.admit(caller, {
-      clientIp: clientAddress(request.raw.socket.remoteAddress, request.headers),
+      clientAddress: () => clientAddress(request.raw.socket.remoteAddress, request.headers),
       estimatedPromptTokens: 1,
       modelName: (request.body as { model: string }).model,
     });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KeyGovernance } from '../../src/accounts/key-governance.js';
 import { callerWith, refusalOf } from './governance-fixtures.js';
 
-const admission = { clientIp: '127.0.0.1', estimatedPromptTokens: 10 };
+const admission = { clientAddress: () => '127.0.0.1', estimatedPromptTokens: 10 };
 
 // The in-memory limiter reads Date.now and expires windows with setTimeout, so fake timers drive its clock.
 beforeEach(() => {
@@ -99,32 +99,32 @@ describe('TPM limits in memory', () => {
   it('admits while the window has room for the estimate, and refuses once recorded tokens fill it', async () => {
     const governance = new KeyGovernance();
     const caller = callerWith({ keyTpm: 1000 });
-    await governance.admit(caller, { clientIp: null, estimatedPromptTokens: 300 });
+    await governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 300 });
     governance.recordTokens(caller, 700);
     await governance.flush();
     // 700 used: 300 more fit, 301 do not.
-    await governance.admit(caller, { clientIp: null, estimatedPromptTokens: 300 });
-    const refusal = await refusalOf(governance.admit(caller, { clientIp: null, estimatedPromptTokens: 301 }));
+    await governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 300 });
+    const refusal = await refusalOf(governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 301 }));
     expect(refusal.code).toBe('rate_limit_exceeded');
     expect(refusal.message).toContain('1000 tokens per minute');
 
     governance.recordTokens(caller, 300);
     await governance.flush();
     vi.advanceTimersByTime(30_000);
-    const exhausted = await refusalOf(governance.admit(caller, { clientIp: null, estimatedPromptTokens: 1 }));
+    const exhausted = await refusalOf(governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 1 }));
     expect(exhausted.details.retryAfterSeconds).toBe(30);
 
     vi.advanceTimersByTime(30_000);
-    await governance.admit(caller, { clientIp: null, estimatedPromptTokens: 1 });
+    await governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 1 });
   });
 
   it('lets a prompt larger than the whole limit start an empty window, so it is not refused forever', async () => {
     const governance = new KeyGovernance();
     const caller = callerWith({ keyTpm: 100 });
-    await governance.admit(caller, { clientIp: null, estimatedPromptTokens: 5000 });
+    await governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 5000 });
     governance.recordTokens(caller, 5000);
     await governance.flush();
-    expect((await refusalOf(governance.admit(caller, { clientIp: null, estimatedPromptTokens: 1 }))).code).toBe('rate_limit_exceeded');
+    expect((await refusalOf(governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 1 }))).code).toBe('rate_limit_exceeded');
   });
 
   it('limits an account across its keys', async () => {
@@ -133,7 +133,7 @@ describe('TPM limits in memory', () => {
     const second = callerWith({ accountId: 'acct_t', accountTpm: 500 });
     governance.recordTokens(first, 500);
     await governance.flush();
-    const refusal = await refusalOf(governance.admit(second, { clientIp: null, estimatedPromptTokens: 1 }));
+    const refusal = await refusalOf(governance.admit(second, { clientAddress: () => null, estimatedPromptTokens: 1 }));
     expect(refusal.message).toContain('this account');
   });
 
@@ -156,7 +156,7 @@ describe('TPM limits in memory', () => {
     governance.recordTokens(caller, -5);
     governance.recordTokens(caller, Number.NaN);
     await governance.flush();
-    await governance.admit(caller, { clientIp: null, estimatedPromptTokens: 1 });
+    await governance.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 1 });
   });
 });
 
@@ -164,16 +164,29 @@ describe('admission order', () => {
   it('refuses a disallowed address with 403 ip_not_allowed before counting anything', async () => {
     const governance = new KeyGovernance();
     const caller = callerWith({ ipAllowlist: ['10.0.0.0/8'], keyRpm: 1 });
-    const refusal = await refusalOf(governance.admit(caller, { clientIp: '192.0.2.1', estimatedPromptTokens: 1 }));
+    const refusal = await refusalOf(governance.admit(caller, { clientAddress: () => '192.0.2.1', estimatedPromptTokens: 1 }));
     expect(refusal.code).toBe('ip_not_allowed');
     expect(refusal.status).toBe(403);
     expect(refusal.message).toContain('192.0.2.1');
-    await governance.admit(caller, { clientIp: '10.1.1.1', estimatedPromptTokens: 1 });
+    await governance.admit(caller, { clientAddress: () => '10.1.1.1', estimatedPromptTokens: 1 });
+  });
+
+  it('reads the client address only for a key with an allowlist', async () => {
+    const governance = new KeyGovernance();
+    let reads = 0;
+    const clientAddress = () => {
+      reads += 1;
+      return '10.1.1.1';
+    };
+    await governance.admit(callerWith({}), { clientAddress, estimatedPromptTokens: 1 });
+    expect(reads).toBe(0);
+    await governance.admit(callerWith({ ipAllowlist: ['10.0.0.0/8'] }), { clientAddress, estimatedPromptTokens: 1 });
+    expect(reads).toBe(1);
   });
 
   it('refuses an unknown address when the key has an allowlist', async () => {
     const governance = new KeyGovernance();
-    const refusal = await refusalOf(governance.admit(callerWith({ ipAllowlist: ['10.0.0.0/8'] }), { clientIp: null, estimatedPromptTokens: 1 }));
+    const refusal = await refusalOf(governance.admit(callerWith({ ipAllowlist: ['10.0.0.0/8'] }), { clientAddress: () => null, estimatedPromptTokens: 1 }));
     expect(refusal.code).toBe('ip_not_allowed');
   });
 

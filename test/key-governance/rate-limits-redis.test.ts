@@ -11,7 +11,7 @@ afterAll(async () => {
   await redis?.cleanup();
 });
 
-const admission = { clientIp: '127.0.0.1', estimatedPromptTokens: 10 };
+const admission = { clientAddress: () => '127.0.0.1', estimatedPromptTokens: 10 };
 
 describe.skipIf(redis === null)('rate limits in Redis', () => {
   // Until its connection is ready an instance counts in memory, so each test waits for it.
@@ -49,8 +49,8 @@ describe.skipIf(redis === null)('rate limits in Redis', () => {
     const caller = callerWith({ keyTpm: 1000, accountTpm: 5000 });
     first.recordTokens(caller, 990);
     await first.flush();
-    await second.admit(caller, { clientIp: null, estimatedPromptTokens: 10 });
-    const refusal = await refusalOf(second.admit(caller, { clientIp: null, estimatedPromptTokens: 11 }));
+    await second.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 10 });
+    const refusal = await refusalOf(second.admit(caller, { clientAddress: () => null, estimatedPromptTokens: 11 }));
     expect(refusal.message).toContain('this API key');
     expect(refusal.message).toContain('tokens');
   });

@@ -15,7 +15,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, services: GatewayS
       endpoint: '/v1/embeddings',
       startedAt: request.startedAt,
       signal: cancelWhenClientLeaves(reply),
-      clientIp: services.clientAddress(request.raw.socket.remoteAddress, request.headers),
+      clientAddress: () => services.clientAddress(request.raw.socket.remoteAddress, request.headers),
     });
     reply.header('x-switchyard-cost', unitsToUsdString(completed.cost));
     reply.header('x-switchyard-attempts', String(completed.attempts));
