@@ -8,11 +8,12 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayError, type StreamEvent } from '../../src/core/index.js';
+import type { StreamEvent } from '../../src/core/index.js';
 import { SseWriter } from '../../src/http/sse-writer.js';
 import { writeStreamEvents } from '../../src/http/write-stream-events.js';
 import { openStreamPastFirstEvent } from '../../src/pipeline/open-stream-past-first-event.js';
-import { readJsonEventStream, type UpstreamBody } from '../../src/providers/http/index.js';
+import { readJsonEventStream } from '../../src/providers/http/index.js';
+import { openedOver } from '../support/opened-upstream-response.js';
 import { TextEventParser } from '../support/text-event-parser.js';
 
 const encoder = { encode: (event: StreamEvent) => `${event.type === 'text-delta' ? event.text : event.type}\n` };
@@ -50,17 +51,7 @@ afterEach(async () => {
 async function serveOneStream(rest: string, closing: string) {
   const upstream = new PassThrough();
   const opening = Promise.resolve({
-    events: readJsonEventStream(
-      {
-        status: 200,
-        headers: {},
-        body: upstream as unknown as UpstreamBody,
-        isCallerAborted: () => false,
-        mapFailure: () => new GatewayError('upstream_error', 'mapped failure'),
-        dispose: () => undefined,
-      },
-      new TextEventParser(),
-    ),
+    events: readJsonEventStream(openedOver(upstream), new TextEventParser()),
   });
   upstream.write(frame({ text: 'first' }));
   const opened = await openStreamPastFirstEvent(opening, () => undefined);

@@ -9,7 +9,8 @@ import { GatewayError, type StreamEvent } from '../../src/core/index.js';
 import { SseWriter } from '../../src/http/sse-writer.js';
 import { writeStreamEvents } from '../../src/http/write-stream-events.js';
 import { openStreamPastFirstEvent } from '../../src/pipeline/open-stream-past-first-event.js';
-import { readJsonEventStream, type UpstreamBody } from '../../src/providers/http/index.js';
+import { readJsonEventStream } from '../../src/providers/http/index.js';
+import { openedOver } from '../support/opened-upstream-response.js';
 import { RecordingResponse } from '../support/recording-server-response.js';
 import { TextEventParser } from '../support/text-event-parser.js';
 
@@ -21,17 +22,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 async function openedUpstream(observed: string[] = []) {
   const body = new PassThrough();
   const opening = Promise.resolve({
-    events: readJsonEventStream(
-      {
-        status: 200,
-        headers: {},
-        body: body as unknown as UpstreamBody,
-        isCallerAborted: () => false,
-        mapFailure: () => new GatewayError('upstream_error', 'mapped failure'),
-        dispose: () => undefined,
-      },
-      new TextEventParser(),
-    ),
+    events: readJsonEventStream(openedOver(body), new TextEventParser()),
   });
   body.write(frame({ text: 'first' }));
   const opened = await openStreamPastFirstEvent(opening, (event) => observed.push(event.type));
