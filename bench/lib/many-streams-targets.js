@@ -22,7 +22,6 @@ export const MANY_STREAMS_TARGETS = ['switchyard', 'floor'];
  * @property {import('node:child_process').ChildProcess} child
  * @property {() => string} logTail
  * @property {() => Promise<ReturnType<typeof readWatchedMetrics>>} readMetrics the readings since the previous call
- * @property {boolean} keepsLedger whether `switchyard ledger verify` has something to check after it
  */
 
 /**
@@ -40,7 +39,6 @@ export async function startManyStreamsTarget(name, context) {
       child: gateway.child,
       logTail: gateway.logTail,
       readMetrics: async () => readWatchedMetrics(await scrapeMetrics(gateway.origin, 4_000)),
-      keepsLedger: true,
     };
   }
   if (name === 'floor') {
@@ -55,7 +53,6 @@ export async function startManyStreamsTarget(name, context) {
       child: floor.child,
       logTail: floor.outputTail,
       readMetrics: async () => floorReadings(await floor.query('loop-delay')),
-      keepsLedger: false,
     };
   }
   throw new Error(`unknown many-streams target "${name}" (known: ${MANY_STREAMS_TARGETS.join(', ')})`);
