@@ -3,29 +3,58 @@
 // is parsed and serialised back, a stream is piped through chunk by chunk as it arrives. No
 // authentication, routing, translation, metering or logging. Run as a bench child
 // (UPSTREAM_ORIGIN=http://127.0.0.1:9000, port reported over IPC) or by hand with --port.
+//
+// FLOOR_WORKERS=N (N > 1) runs N node:cluster workers on one port, as SWITCHYARD_WORKERS does, so
+// that the bench can tell what a second worker costs any Node proxy on the machine from what it
+// costs Switchyard.
+import cluster from 'node:cluster';
 import http from 'node:http';
 import { request } from 'undici';
-import { announceReady, requestedPort, upstreamOrigin } from './lib/child-ready.js';
+import { announcePort, announceReady, requestedPort, upstreamOrigin } from './lib/child-ready.js';
 
 const upstreamUrl = `${upstreamOrigin()}/v1/chat/completions`;
 const upstreamHeaders = { 'content-type': 'application/json', authorization: 'Bearer floor-bench-upstream-key' };
 
-const server = http.createServer((incoming, outgoing) => {
-  if (incoming.method !== 'POST' || incoming.url !== '/v1/chat/completions') {
-    sendJson(outgoing, 404, { error: { message: 'not found' } });
-    return;
+const workerCount = Number(process.env.FLOOR_WORKERS ?? 1);
+if (workerCount > 1 && cluster.isPrimary) startWorkers(workerCount);
+else serve();
+
+/** The primary serves nothing: it forks the workers and announces their shared port once all listen. */
+function startWorkers(count) {
+  const ports = [];
+  for (let index = 0; index < count; index += 1) {
+    const worker = cluster.fork();
+    worker.once('listening', (address) => {
+      ports.push(address.port);
+      if (ports.length === count) announcePort(ports[0]);
+    });
+    worker.once('exit', (code, signal) => {
+      process.stderr.write(`floor worker ${worker.id} exited (${signal ?? code})\n`);
+      process.exit(1);
+    });
   }
-  const chunks = [];
-  incoming.on('data', (chunk) => chunks.push(chunk));
-  incoming.on('end', () => {
-    forward(Buffer.concat(chunks).toString('utf8'), outgoing).catch((error) => {
-      if (!outgoing.headersSent) sendJson(outgoing, 502, { error: { message: String(error) } });
-      else outgoing.destroy();
+}
+
+function serve() {
+  const server = http.createServer((incoming, outgoing) => {
+    if (incoming.method !== 'POST' || incoming.url !== '/v1/chat/completions') {
+      sendJson(outgoing, 404, { error: { message: 'not found' } });
+      return;
+    }
+    const chunks = [];
+    incoming.on('data', (chunk) => chunks.push(chunk));
+    incoming.on('end', () => {
+      forward(Buffer.concat(chunks).toString('utf8'), outgoing).catch((error) => {
+        if (!outgoing.headersSent) sendJson(outgoing, 502, { error: { message: String(error) } });
+        else outgoing.destroy();
+      });
     });
   });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(requestedPort(), '127.0.0.1', () => announceReady(server));
+  server.keepAliveTimeout = 65_000;
+  server.listen(requestedPort(), '127.0.0.1', () => {
+    if (cluster.isPrimary) announceReady(server);
+  });
+}
 
 async function forward(text, outgoing) {
   const body = JSON.parse(text);

@@ -88,7 +88,9 @@ function selectCases(settings) {
     SCENARIOS[scenario].cases.map((benchCase) => ({
       ...benchCase,
       concurrencies: [...new Set(benchCase.concurrencies.map((count) => (settings.quick ? quickConcurrency(count) : count)))],
-      targets: benchCase.targets.filter((target) => !settings.targets || settings.targets.has(target) || target.startsWith('switchyard')),
+      targets: benchCase.targets.filter(
+        (target) => !settings.targets || settings.targets.has(target.replace(/-workers-\d+$/, '')) || target.startsWith('switchyard'),
+      ),
     })),
   );
 }

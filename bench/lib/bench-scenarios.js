@@ -5,7 +5,8 @@
 export const COMPARED_TARGETS = ['direct', 'floor', 'switchyard', 'portkey'];
 /** The floor proxy does no translation, so it cannot serve an OpenAI client from an Anthropic upstream. */
 export const TRANSLATED_TARGETS = ['direct', 'switchyard', 'portkey'];
-export const WORKER_TARGETS = ['switchyard', 'switchyard-workers-2'];
+/** The floor proxy's pair shows what a second worker costs a bare Node proxy on the same machine. */
+export const WORKER_TARGETS = ['switchyard', 'switchyard-workers-2', 'floor', 'floor-workers-2'];
 /** Scenarios run by their own scripts (written by their owners), folded into the results. */
 export const EXTERNAL_SCENARIOS = { 'many-streams': 'many-streams.js', 'slow-store': 'slow-store.js' };
 
@@ -67,7 +68,8 @@ export const SCENARIOS = {
   },
   workers: {
     description:
-      'Switchyard alone, chat at 64 clients per worker, SWITCHYARD_WORKERS=1 against =2 (CPU of the process tree); ' +
+      'chat at 64 clients per worker, SWITCHYARD_WORKERS=1 against =2 (CPU of the process tree), and the floor proxy ' +
+      'with one node:cluster worker against two beside it; ' +
       'a long warm-up, since each worker compiles its hot code on its own, and longer windows: three busy processes ' +
       'on two cores make the CPU per request of a 3 s window swing by ±10 %',
     cases: [

@@ -134,24 +134,34 @@ function perChunkCosts(runs, cases) {
   return results;
 }
 
-/** CPU per request of the whole process tree, one worker against two, paired per round. */
+/**
+ * CPU per request of the whole process tree, one worker against two, paired per round: Switchyard's,
+ * and beside it the floor proxy's where the run measured it, which shows what a second worker costs
+ * any Node proxy on the machine.
+ */
 function workersComparison(runs) {
   const mine = runs.filter((run) => run.caseId === 'workers');
   if (mine.length === 0) return null;
+  const switchyard = workerPair(mine, 'switchyard', 'switchyard-workers-2');
+  const floor = workerPair(mine, 'floor', 'floor-workers-2');
+  return { concurrency: mine[0].concurrency, ...switchyard, floor: Number.isFinite(floor.cpuRatio) ? floor : null };
+}
+
+function workerPair(runs, oneWorkerTarget, twoWorkersTarget) {
   const ratios = [];
-  for (const run of mine.filter((candidate) => candidate.target === 'switchyard-workers-2')) {
-    const one = mine.find((candidate) => candidate.target === 'switchyard' && candidate.round === run.round);
+  for (const run of runs.filter((candidate) => candidate.target === twoWorkersTarget)) {
+    const one = runs.find((candidate) => candidate.target === oneWorkerTarget && candidate.round === run.round);
     if (one) ratios.push(run.cpuMicrosecondsPerRequest / one.cpuMicrosecondsPerRequest);
   }
   const of = (target) => {
-    const targetRuns = mine.filter((run) => run.target === target);
+    const targetRuns = runs.filter((run) => run.target === target);
     return {
       cpuMicrosecondsPerRequest: median(targetRuns.map((run) => run.cpuMicrosecondsPerRequest)),
       requestsPerSecond: median(targetRuns.map((run) => run.requestsPerSecond)),
       processCount: maximum(targetRuns.map((run) => run.processCount)),
     };
   };
-  return { concurrency: mine[0].concurrency, oneWorker: of('switchyard'), twoWorkers: of('switchyard-workers-2'), cpuRatio: median(ratios) };
+  return { oneWorker: of(oneWorkerTarget), twoWorkers: of(twoWorkersTarget), cpuRatio: median(ratios), roundRatios: ratios };
 }
 
 function maximum(values) {

@@ -1,5 +1,5 @@
 // The processes of the gateway bench, each on its own port: the mock upstream (`direct`), the floor
-// proxy, Switchyard (one worker, and two workers for the workers scenario) and the Portkey
+// proxy and Switchyard (each with one worker, and with two for the workers scenario) and the Portkey
 // gateway; and the request each of them gets for a case.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ const UPSTREAM_KEY = 'bench-key';
  * @property {() => Promise<void>} stop
  * @property {string} [apiKey] Switchyard only
  * @property {NodeJS.ProcessEnv} [environment] Switchyard only, for its command line
+ * @property {number} [workers] processes that serve requests (one where not given)
  */
 
 /**
@@ -38,6 +39,13 @@ export async function startTargets({ benchDirectory, binPath, temporaryDirectory
     portkey: async () =>
       fromBenchChild('portkey', await startBenchChild(path.join(benchDirectory, 'portkey-gateway.js'), { name: 'Portkey gateway', timeoutMs: 40_000 })),
     'switchyard-workers-2': () => startSwitchyard('switchyard-workers-2', 2, { binPath, temporaryDirectory, mockOrigin: mock.origin, log }),
+    'floor-workers-2': async () => ({
+      ...fromBenchChild(
+        'floor-workers-2',
+        await startBenchChild(path.join(benchDirectory, 'floor-proxy.js'), { name: 'floor proxy, 2 workers', env: { UPSTREAM_ORIGIN: mock.origin, FLOOR_WORKERS: '2' } }),
+      ),
+      workers: 2,
+    }),
   };
   const names = Object.keys(starters).filter((name) => needed.has(name));
   const started = await Promise.all(names.map((name) => starters[name]()));

@@ -152,13 +152,17 @@ function spreadTable(rows) {
 }
 
 function workersTable(workers) {
-  return formatTable(
-    ['SWITCHYARD_WORKERS', 'clients', 'processes in tree', 'req/s', 'CPU µs/req (tree)'],
-    [
-      ['1', workers.concurrency, workers.oneWorker.processCount, workers.oneWorker.requestsPerSecond, workers.oneWorker.cpuMicrosecondsPerRequest],
-      ['2', workers.concurrency, workers.twoWorkers.processCount, workers.twoWorkers.requestsPerSecond, workers.twoWorkers.cpuMicrosecondsPerRequest],
-    ],
-  ).concat(`\n\nCPU per request, 2 workers / 1 worker (paired per round): ${formatNumber(workers.cpuRatio)}`);
+  const pairs = [['Switchyard', workers], ...(workers.floor ? [['floor proxy', workers.floor]] : [])];
+  const rows = pairs.flatMap(([name, pair]) => [
+    [name, '1', workers.concurrency, pair.oneWorker.processCount, pair.oneWorker.requestsPerSecond, pair.oneWorker.cpuMicrosecondsPerRequest],
+    [name, '2', workers.concurrency, pair.twoWorkers.processCount, pair.twoWorkers.requestsPerSecond, pair.twoWorkers.cpuMicrosecondsPerRequest],
+  ]);
+  const ratios = pairs.map(
+    ([name, pair]) => `${name} ${formatNumber(pair.cpuRatio)} (rounds ${(pair.roundRatios ?? []).map((ratio) => formatNumber(ratio)).join(', ')})`,
+  );
+  return formatTable(['target', 'workers', 'clients per worker', 'processes in tree', 'req/s', 'CPU µs/req (tree)'], rows).concat(
+    `\n\nCPU per request, 2 workers / 1 worker (paired per round): ${ratios.join('; ')}`,
+  );
 }
 
 function storeTable(rows) {

@@ -76,7 +76,10 @@ export function evaluateTargets(summary) {
   );
   // Within 10 % either way: the bar is a band, not an upper bound.
   workersCheck.limitText = '0.9 to 1.1 x';
-  if (workers) workersCheck.note = `processes in the tree: ${workers.oneWorker.processCount} and ${workers.twoWorkers.processCount}`;
+  if (workers) {
+    workersCheck.note = `processes in the tree: ${workers.oneWorker.processCount} and ${workers.twoWorkers.processCount}`;
+    if (workers.floor) workersCheck.note += `; the floor proxy's 2 workers / 1: ${workers.floor.cpuRatio.toFixed(3)}x`;
+  }
   checks.push(workersCheck);
   return checks;
 }
