@@ -16,7 +16,10 @@ function ticksPerSecond() {
   return clockTicksPerSecond;
 }
 
-/** @returns {{ parentPid: number, cpuTicks: number } | undefined} */
+/**
+ * @param {number | string} pid a process id, or `<pid>/task/<thread id>` for one thread
+ * @returns {{ parentPid: number, cpuTicks: number } | undefined}
+ */
 function readStat(pid) {
   let text;
   try {
@@ -76,6 +79,27 @@ export function processTreeCpuSeconds(pid) {
 /** Ids of `pid` and all its live descendants (e.g. a primary and its workers). */
 export function processTreePids(pid) {
   return processTree(pid).map((member) => member.pid);
+}
+
+/**
+ * User + system CPU seconds of each live thread of `pid`, by thread id (the main thread's id is
+ * `pid`). A thread that ended is missing, so compare readings of long-lived threads only.
+ * @param {number} pid
+ * @returns {Map<number, number>}
+ */
+export function threadCpuSeconds(pid) {
+  const seconds = new Map();
+  let threadIds;
+  try {
+    threadIds = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    throw new Error(`process ${pid} is gone`);
+  }
+  for (const threadId of threadIds) {
+    const stat = readStat(`${pid}/task/${threadId}`);
+    if (stat) seconds.set(Number(threadId), stat.cpuTicks / ticksPerSecond());
+  }
+  return seconds;
 }
 
 /** Resident set size in bytes, or NaN when unavailable. */
