@@ -37,6 +37,11 @@ export function readWatchedMetrics(samples) {
   };
 }
 
+/** One scrape of Switchyard's `/metrics`, read into the watched readings. */
+export async function scrapeWatchedMetrics(origin, timeoutMs) {
+  return readWatchedMetrics(await scrapeMetrics(origin, timeoutMs));
+}
+
 /**
  * @param {{ pid: number, origin: string, rssIntervalMs: number, metricsIntervalMs: number,
  *   annotate?: () => Record<string, unknown>, readMetrics?: () => Promise<ReturnType<typeof readWatchedMetrics>> }} options
@@ -44,7 +49,7 @@ export function readWatchedMetrics(samples) {
  */
 export function startGatewayWatch(options) {
   const readMetrics =
-    options.readMetrics ?? (async () => readWatchedMetrics(await scrapeMetrics(options.origin, Math.max(2_000, options.metricsIntervalMs * 2))));
+    options.readMetrics ?? (() => scrapeWatchedMetrics(options.origin, Math.max(2_000, options.metricsIntervalMs * 2)));
   const startedAt = performance.now();
   /** @type {Array<{ atMs: number, rssBytes: number } & Record<string, unknown>>} */
   const rssSamples = [];

@@ -7,9 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchChild, stopChild } from './child-processes.js';
 import { startGateway } from './gateway-setup.js';
-import { readWatchedMetrics } from './gateway-watch.js';
+import { readWatchedMetrics, scrapeWatchedMetrics } from './gateway-watch.js';
 import { LOOP_SAMPLING_INTERVAL_MS } from './many-streams-report.js';
-import { scrapeMetrics } from './prometheus-text.js';
 
 const benchDirectory = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const MANY_STREAMS_TARGETS = ['switchyard', 'floor'];
@@ -38,7 +37,7 @@ export async function startManyStreamsTarget(name, context) {
       origin: gateway.origin,
       child: gateway.child,
       logTail: gateway.logTail,
-      readMetrics: async () => readWatchedMetrics(await scrapeMetrics(gateway.origin, 4_000)),
+      readMetrics: () => scrapeWatchedMetrics(gateway.origin, 4_000),
     };
   }
   if (name === 'floor') {
