@@ -204,8 +204,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const app = createHttpServer(services, [
     (server) => features.registerRoutes(server),
     (server) => registerAdminChannelRoutes(server, { principals: features.principals, planner: () => routing.planner, health, adapters: providers, logger }),
-    ...(options.worker?.routes ?? []),
-  ]);
+  ], { responseHeaders: options.worker?.responseHeaders ?? {} });
   // Node's default backlog (511) overflows when thousands of clients connect at once (streams
   // opened together); the kernel caps it at net.core.somaxconn anyway.
   await app.listen({ host: settings.host, port: settings.port, backlog: 4096 });

@@ -3,7 +3,6 @@
  * migrated the store and created the admin already; the worker writes its own journal; and the
  * state every worker must see the same is reached through the primary (or Redis).
  */
-import type { FastifyInstance } from 'fastify';
 import type { KeyGovernance } from '../accounts/key-governance.js';
 import type { LoginThrottle } from '../accounts/login-throttle.js';
 import type { CreditReservations } from '../credit/credit-reservations.js';
@@ -34,6 +33,6 @@ export interface GatewayWorkerRole {
    * write may land on another worker).
    */
   attachWriter(writer: SettlementWriter): SettlementSink;
-  /** Added to the HTTP server (the `x-switchyard-worker` header). */
-  routes: ReadonlyArray<(app: FastifyInstance) => void>;
+  /** Headers every response of this worker carries (`x-switchyard-worker`). */
+  responseHeaders: Readonly<Record<string, string>>;
 }

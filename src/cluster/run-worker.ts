@@ -5,7 +5,6 @@
  * on its own when the primary is gone.
  */
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../app/create-logger.js';
 import { startGateway, type RunningGateway } from '../app/start-gateway.js';
 import { readServerSettings } from '../config/index.js';
@@ -60,7 +59,8 @@ export async function runWorker(): Promise<void> {
       primary.notify(WORKER_WRITER_READY);
       return everyWriterSink(primary, writer);
     },
-    routes: [workerHeader(`${index}/${process.pid}`)],
+    // On every response, streams included, which write their own head.
+    responseHeaders: { [WORKER_HEADER]: `${index}/${process.pid}` },
   };
 
   gateway = await startGateway({ handleSignals: true, logger, worker: role });
@@ -86,11 +86,3 @@ function everyWriterSink(primary: IpcPeer, writer: SettlementWriter): Settlement
 /** The primary is gone; the 'disconnect' handler shuts this worker down. */
 function ignoreClosedChannel(): void {}
 
-function workerHeader(value: string): (app: FastifyInstance) => void {
-  return (app) =>
-    app.addHook('onRequest', (_request, reply, done) => {
-      // On the raw response, so that streams, which write their own head, carry it too.
-      reply.raw.setHeader(WORKER_HEADER, value);
-      done();
-    });
-}

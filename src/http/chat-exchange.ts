@@ -1,11 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError, type ChatRequest, type StreamEvent, type Usage } from '../core/index.js';
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import { unitsToUsdNumber, unitsToUsdString } from '../metering/money.js';
 import type { ChatStreamSession } from '../pipeline/chat-pipeline.js';
 import type { RequestContext } from '../pipeline/generation-outcome.js';
 import type { GatewayServices } from './gateway-services.js';
-import { cancelWhenClientLeaves } from './client-cancel.js';
+import { cancelWhenResponseCloses } from './client-cancel.js';
+import type { InferenceExchange } from './inference-exchange.js';
 import { SseWriter } from './sse-writer.js';
 import { writeStreamEvents } from './write-stream-events.js';
 
@@ -18,21 +18,21 @@ export interface DialectStreamEncoder {
 }
 
 /** The request's context for the pipeline; the client's disconnect aborts the upstream. */
-export function chatContext(request: FastifyRequest, reply: FastifyReply, services: GatewayServices, endpoint: string): RequestContext {
+export function chatContext(exchange: InferenceExchange, services: GatewayServices, endpoint: string): RequestContext {
   return {
-    generationId: request.generationId,
+    generationId: exchange.generationId,
     endpoint,
-    startedAt: request.startedAt,
-    signal: cancelWhenClientLeaves(reply),
-    clientAddress: () => services.clientAddress(request.raw.socket.remoteAddress, request.headers),
+    startedAt: exchange.startedAt,
+    signal: cancelWhenResponseCloses(exchange.response),
+    clientAddress: () => services.clientAddress(exchange.request.socket.remoteAddress, exchange.headers),
   };
 }
 
 /** The headers of a non-streamed answer: what it cost, how many attempts, which model answered. */
-export function setAnswerHeaders(reply: FastifyReply, answered: { cost: bigint; attempts: number; model: string }): void {
-  reply.header('x-switchyard-cost', unitsToUsdString(answered.cost));
-  reply.header('x-switchyard-attempts', String(answered.attempts));
-  reply.header('x-switchyard-model', answered.model);
+export function setAnswerHeaders(exchange: InferenceExchange, answered: { cost: bigint; attempts: number; model: string }): void {
+  exchange.header('x-switchyard-cost', unitsToUsdString(answered.cost));
+  exchange.header('x-switchyard-attempts', String(answered.attempts));
+  exchange.header('x-switchyard-model', answered.model);
 }
 
 export type StreamEnding = 'completed' | 'failed' | 'client_left';
@@ -43,8 +43,7 @@ export type StreamEnding = 'completed' | 'failed' | 'client_left';
  * late failure, and settles the request exactly once however it ends.
  */
 export async function streamChat(options: {
-  request: FastifyRequest;
-  reply: FastifyReply;
+  exchange: InferenceExchange;
   services: GatewayServices;
   caller: Caller;
   chatRequest: ChatRequest;
@@ -54,19 +53,19 @@ export async function streamChat(options: {
   /** Runs once the stream completed, before its final frames leave: a client reading the end may act on it at once. */
   beforeCompletedEnd?: () => void;
 }): Promise<StreamEnding> {
-  const { request, reply, services, encoder, context } = options;
+  const { exchange, services, encoder, context } = options;
   const keepAliveMs = services.streamKeepaliveMs();
   const opening = services.chat.openStream(options.caller, options.chatRequest, context);
-  const writer = new SseWriter(reply.raw);
+  const writer = new SseWriter(exchange.response);
   let session: ChatStreamSession;
   if (await settlesWithin(opening, keepAliveMs)) {
     // The usual case: the upstream answered (or everything failed) quickly, so an error still
     // gets its own HTTP status and the headers can say who answered.
     session = await opening;
-    reply.hijack();
+    exchange.hijack();
     // The first events are already read: the headers go out with them.
     writer.open(
-      { 'x-request-id': request.generationId, 'x-switchyard-attempts': String(session.attempts), 'x-switchyard-model': session.model, ...options.headers },
+      { 'x-request-id': exchange.generationId, 'x-switchyard-attempts': String(session.attempts), 'x-switchyard-model': session.model, ...options.headers },
       { flush: false },
     );
     writer.keepAlive(keepAliveMs);
@@ -75,8 +74,8 @@ export async function streamChat(options: {
     // The upstreams are slow to start (a model thinking before its first byte). Open the stream
     // now and keep it alive, so no proxy cuts it; failover goes on unseen, since comments carry
     // no data. A failure from here on can only be told as the stream's error event.
-    reply.hijack();
-    writer.open({ 'x-request-id': request.generationId, ...options.headers });
+    exchange.hijack();
+    writer.open({ 'x-request-id': exchange.generationId, ...options.headers });
     writer.keepAlive(keepAliveMs);
     await writer.write(encoder.begin?.() ?? '');
     try {
@@ -94,7 +93,7 @@ export async function streamChat(options: {
   } catch (error) {
     // An adapter broke its promise to end with an error event: end the stream cleanly anyway.
     failed = true;
-    services.logger.error({ err: error, requestId: request.generationId }, 'stream failed');
+    services.logger.error({ err: error, requestId: exchange.generationId }, 'stream failed');
     if (!writer.isClosed) await writer.write(encoder.encode({ type: 'error', error: asGatewayError(error) }));
   }
   const clientLeft = writer.isClosed || context.signal.aborted;

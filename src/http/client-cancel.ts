@@ -9,8 +9,12 @@ type AbortListener = () => void;
  * request is cancelled at once instead of running on for nobody.
  */
 export function cancelWhenClientLeaves(reply: FastifyReply): CancelSignal {
+  return cancelWhenResponseCloses(reply.raw);
+}
+
+/** `cancelWhenClientLeaves` for a node:http response. */
+export function cancelWhenResponseCloses(response: ServerResponse): CancelSignal {
   const signal = new ClientCancelSignal();
-  const response: ServerResponse = reply.raw;
   // A response emits 'close' once: `on` spares the wrapper `once` would add and remove.
   response.on('close', () => {
     if (!response.writableFinished) signal.abort();

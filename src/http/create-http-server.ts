@@ -1,11 +1,16 @@
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GatewayError } from '../core/index.js';
 import { newGenerationId } from '../pipeline/generation-id.js';
 import type { GatewayServices } from './gateway-services.js';
 import { sendError } from './error-reply.js';
-import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
-import { registerMessagesRoute } from './routes/messages-route.js';
-import { registerResponsesRoute } from './routes/responses-route.js';
+import { DirectInferenceRoutes } from './direct-inference-routes.js';
+import { countExchange, setFixedHeaders, shuttingDownError } from './exchange-accounting.js';
+import { registerInferenceRoute } from './inference-exchange.js';
+import { parseJsonBody } from './json-request-body.js';
+import { chatCompletionsRoute } from './routes/chat-completions-route.js';
+import { messagesRoute, registerMessagesRoute } from './routes/messages-route.js';
+import { responsesRoute } from './routes/responses-route.js';
 import { StoredResponses } from '../dialects/openai-responses/stored-responses.js';
 import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
@@ -15,17 +20,46 @@ import { registerAdminLedgerRoutes } from './routes/admin-ledger-routes.js';
 import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import './request-decorations.js';
 
+export interface HttpServerOptions {
+  /** Headers every response carries, streams included (a worker's `x-switchyard-worker`). */
+  responseHeaders?: Readonly<Record<string, string>>;
+}
+
+// Streams can be long; the gateway ends them itself.
+const REQUEST_TIMEOUT_MS = 0;
+const KEEP_ALIVE_TIMEOUT_MS = 75_000;
+
 /**
- * The HTTP layer: Fastify on node:http (chosen by measurement, docs/decisions/0001). It only
- * decodes, delegates to the pipelines and encodes; errors all leave through `sendError`.
+ * The HTTP layer: Fastify on node:http (chosen by measurement, docs/decisions/0001), with the
+ * inference routes served before it in their plain form (docs/decisions/0017). It only decodes,
+ * delegates to the pipelines and encodes; errors all leave through `error-reply.ts`.
  */
-export function createHttpServer(services: GatewayServices, moreRoutes: ReadonlyArray<(app: FastifyInstance) => void> = []): FastifyInstance {
+export function createHttpServer(
+  services: GatewayServices,
+  moreRoutes: ReadonlyArray<(app: FastifyInstance) => void> = [],
+  options: HttpServerOptions = {},
+): FastifyInstance {
+  const fixedHeaders = Object.entries(options.responseHeaders ?? {});
+  const chat = chatCompletionsRoute(services);
+  const messages = messagesRoute(services);
+  const responses = responsesRoute(services, {
+    storedResponses: services.storedResponses ?? new StoredResponses({ retentionMs: services.storedResponsesTtlMs }),
+  });
+  const direct = new DirectInferenceRoutes([chat, messages, responses], services, fixedHeaders);
   const app = Fastify({
     logger: false,
     bodyLimit: services.bodyLimitBytes,
-    // Streams can be long; the gateway ends them itself.
-    requestTimeout: 0,
-    keepAliveTimeout: 75_000,
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((request, response) => {
+        if (!direct.serve(request, response)) fastifyHandler(request, response);
+      });
+      // What Fastify sets on a server it creates itself.
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.requestTimeout = REQUEST_TIMEOUT_MS;
+      return server;
+    },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
@@ -39,16 +73,16 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
   app.decorateRequest('generationId', '');
   app.decorateRequest('startedAt', 0);
 
-  // Bodies are JSON whatever the content type says: `curl -d` sends form-urlencoded by default.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
-    if (text.length === 0) return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new GatewayError('invalid_request', 'The request body is not valid JSON.'), undefined);
+      parsed = parseJsonBody(body as string);
+    } catch (error) {
+      done(error as GatewayError, undefined);
+      return;
     }
+    done(null, parsed);
   });
 
   // A callback hook, not an async one: it runs on every request, and a promise costs more than the hook's work.
@@ -56,15 +90,11 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
     request.startedAt = Date.now();
     request.generationId = newGenerationId(request.startedAt);
     reply.header('x-request-id', request.generationId);
-    services.activity.inFlight++;
-    // 'close' fires once for every response, hijacked streams included (onResponse does not);
-    // `on` rather than `once` spares a wrapper and its removal on every request.
-    reply.raw.on('close', () => {
-      services.activity.inFlight--;
-      services.metrics.recordAnswered(request.routeOptions.url ?? 'unmatched', reply.raw.statusCode, (Date.now() - request.startedAt) / 1000);
-    });
+    setFixedHeaders(reply.raw, fixedHeaders);
+    // 'close' fires for hijacked streams too (onResponse does not).
+    countExchange(services, reply.raw, request.startedAt, () => request.routeOptions.url ?? 'unmatched');
     if (services.isShuttingDown() && request.url.startsWith('/v1/')) {
-      done(new GatewayError('shutting_down', 'The server is shutting down; retry on another instance.'));
+      done(shuttingDownError());
       return;
     }
     done();
@@ -75,9 +105,9 @@ export function createHttpServer(services: GatewayServices, moreRoutes: Readonly
     sendError(request, reply, new GatewayError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`), services.logger),
   );
 
-  registerChatCompletionsRoute(app, services);
-  registerMessagesRoute(app, services);
-  registerResponsesRoute(app, services, { storedResponses: services.storedResponses ?? new StoredResponses({ retentionMs: services.storedResponsesTtlMs }) });
+  registerInferenceRoute(app, chat);
+  registerMessagesRoute(app, services, messages);
+  registerInferenceRoute(app, responses);
   registerEmbeddingsRoute(app, services);
   registerModelsRoute(app, services);
   registerAccountRoutes(app, services);

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../core/index.js';
 import { encodeOpenAIError } from '../dialects/openai-chat/encode-openai-error.js';
 import { encodeAnthropicError } from '../dialects/anthropic-messages/encode-anthropic-error.js';
+import { bodyTooLargeError, invalidJsonError, unreadableBodyError } from './json-request-body.js';
 
 export interface ErrorLogger {
   error(object: object, message: string): void;
@@ -13,18 +14,16 @@ export function toGatewayError(error: unknown): GatewayError {
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError('request_too_large', 'The request body is larger than this server accepts.');
+      return bodyTooLargeError();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new GatewayError('invalid_request', 'The request body is not valid JSON.');
+      return invalidJsonError();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError('unsupported_media_type', 'Send the request body as application/json.');
     default:
       break;
   }
-  if (fastifyError.statusCode === 400) {
-    return new GatewayError('invalid_request', 'The request could not be read.');
-  }
+  if (fastifyError.statusCode === 400) return unreadableBodyError();
   return new GatewayError('internal_error', 'The server failed to handle this request.');
 }
 
@@ -33,11 +32,14 @@ export function encodeErrorFor(path: string, error: GatewayError) {
   return path.startsWith('/v1/messages') ? encodeAnthropicError(error) : encodeOpenAIError(error);
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown, logger: ErrorLogger): void {
+/** The envelope answering `thrown` on `url`; an unexpected failure is logged, never shown. */
+export function errorAnswer(url: string, requestId: string, thrown: unknown, logger: ErrorLogger) {
   const error = toGatewayError(thrown);
-  if (error.code === 'internal_error') {
-    logger.error({ err: thrown, path: request.url, requestId: request.generationId }, 'request failed');
-  }
-  const encoded = encodeErrorFor(request.url, error);
+  if (error.code === 'internal_error') logger.error({ err: thrown, path: url, requestId }, 'request failed');
+  return encodeErrorFor(url, error);
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown, logger: ErrorLogger): void {
+  const encoded = errorAnswer(request.url, request.generationId, thrown, logger);
   reply.code(encoded.status).headers(encoded.headers).send(encoded.body);
 }

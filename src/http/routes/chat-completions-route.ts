@@ -6,30 +6,39 @@ import { unitsToUsdNumber } from '../../metering/money.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { apiKeyFromHeaders } from '../api-key-from-headers.js';
 import { chatContext, setAnswerHeaders, streamChat } from '../chat-exchange.js';
+import { registerInferenceRoute, type InferenceRoute } from '../inference-exchange.js';
+
+export function chatCompletionsRoute(services: GatewayServices): InferenceRoute {
+  return {
+    url: '/v1/chat/completions',
+    handler: async (exchange) => {
+      const caller = await services.authenticator.authenticate(apiKeyFromHeaders(exchange.headers));
+      const chatRequest = decodeChatRequest(exchange.body);
+      const context = chatContext(exchange, services, '/v1/chat/completions');
+      const legacyFunctions = usesLegacyFunctions(chatRequest);
+
+      if (!chatRequest.stream) {
+        const completed = await services.chat.complete(caller, chatRequest, context);
+        setAnswerHeaders(exchange, completed);
+        return encodeChatResponse(
+          { ...completed.response, usage: completed.usage },
+          { id: exchange.generationId, model: chatRequest.model, costUsd: unitsToUsdNumber(completed.cost), legacyFunctions },
+        );
+      }
+
+      const encoder = new ChatStreamEncoder({
+        id: exchange.generationId,
+        model: chatRequest.model,
+        created: Math.floor(exchange.startedAt / 1000),
+        includeUsage: chatRequest.streamIncludeUsage === true,
+        legacyFunctions,
+      });
+      await streamChat({ exchange, services, caller, chatRequest, context, encoder });
+      return undefined;
+    },
+  };
+}
 
 export function registerChatCompletionsRoute(app: FastifyInstance, services: GatewayServices): void {
-  app.post('/v1/chat/completions', async (request, reply) => {
-    const caller = await services.authenticator.authenticate(apiKeyFromHeaders(request.headers));
-    const chatRequest = decodeChatRequest(request.body);
-    const context = chatContext(request, reply, services, '/v1/chat/completions');
-    const legacyFunctions = usesLegacyFunctions(chatRequest);
-
-    if (!chatRequest.stream) {
-      const completed = await services.chat.complete(caller, chatRequest, context);
-      setAnswerHeaders(reply, completed);
-      return encodeChatResponse(
-        { ...completed.response, usage: completed.usage },
-        { id: request.generationId, model: chatRequest.model, costUsd: unitsToUsdNumber(completed.cost), legacyFunctions },
-      );
-    }
-
-    const encoder = new ChatStreamEncoder({
-      id: request.generationId,
-      model: chatRequest.model,
-      created: Math.floor(request.startedAt / 1000),
-      includeUsage: chatRequest.streamIncludeUsage === true,
-      legacyFunctions,
-    });
-    await streamChat({ request, reply, services, caller, chatRequest, context, encoder });
-  });
+  registerInferenceRoute(app, chatCompletionsRoute(services));
 }

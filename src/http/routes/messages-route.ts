@@ -7,6 +7,7 @@ import { unitsToUsdNumber } from '../../metering/money.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { apiKeyFromHeaders } from '../api-key-from-headers.js';
 import { chatContext, setAnswerHeaders, streamChat } from '../chat-exchange.js';
+import { registerInferenceRoute, type InferenceRoute } from '../inference-exchange.js';
 
 /**
  * Anthropic's Messages API (`POST /v1/messages`, with or without `?beta=true`) in front of any
@@ -14,7 +15,7 @@ import { chatContext, setAnswerHeaders, streamChat } from '../chat-exchange.js';
  * `anthropic-version` and `anthropic-beta` are accepted whatever their value. Errors thrown here
  * leave through the server's error handler, which answers `/v1/messages*` in Anthropic's envelope.
  */
-export function registerMessagesRoute(app: FastifyInstance, services: GatewayServices): void {
+export function registerMessagesRoute(app: FastifyInstance, services: GatewayServices, messages = messagesRoute(services)): void {
   app.post('/v1/messages/count_tokens', async (request) => {
     await services.authenticator.authenticate(apiKeyFromHeaders(request.headers));
     // count_tokens takes a Messages body without `max_tokens`, which the decoder does not require.
@@ -22,28 +23,36 @@ export function registerMessagesRoute(app: FastifyInstance, services: GatewaySer
     return { input_tokens: estimatePromptTokens(chatRequest) };
   });
 
-  app.post('/v1/messages', async (request, reply) => {
-    const caller = await services.authenticator.authenticate(apiKeyFromHeaders(request.headers));
-    const chatRequest = decodeMessagesRequest(request.body);
-    // An Anthropic upstream gets the client's beta features too (Claude Code sends a long list).
-    const beta = request.headers['anthropic-beta'];
-    if (chatRequest.original && typeof beta === 'string' && beta !== '') chatRequest.original.headers = { 'anthropic-beta': beta };
-    const context = chatContext(request, reply, services, '/v1/messages');
+  registerInferenceRoute(app, messages);
+}
 
-    if (!chatRequest.stream) {
-      const completed = await services.chat.complete(caller, chatRequest, context);
-      setAnswerHeaders(reply, completed);
-      return encodeMessagesResponse(
-        { ...completed.response, usage: completed.usage },
-        { id: request.generationId, model: chatRequest.model, costUsd: unitsToUsdNumber(completed.cost) },
-      );
-    }
+export function messagesRoute(services: GatewayServices): InferenceRoute {
+  return {
+    url: '/v1/messages',
+    handler: async (exchange) => {
+      const caller = await services.authenticator.authenticate(apiKeyFromHeaders(exchange.headers));
+      const chatRequest = decodeMessagesRequest(exchange.body);
+      // An Anthropic upstream gets the client's beta features too (Claude Code sends a long list).
+      const beta = exchange.headers['anthropic-beta'];
+      if (chatRequest.original && typeof beta === 'string' && beta !== '') chatRequest.original.headers = { 'anthropic-beta': beta };
+      const context = chatContext(exchange, services, '/v1/messages');
 
-    const encoder = new MessagesStreamEncoder({
-      id: request.generationId,
-      model: chatRequest.model,
-      estimatedInputTokens: estimatePromptTokens(chatRequest),
-    });
-    await streamChat({ request, reply, services, caller, chatRequest, context, encoder });
-  });
+      if (!chatRequest.stream) {
+        const completed = await services.chat.complete(caller, chatRequest, context);
+        setAnswerHeaders(exchange, completed);
+        return encodeMessagesResponse(
+          { ...completed.response, usage: completed.usage },
+          { id: exchange.generationId, model: chatRequest.model, costUsd: unitsToUsdNumber(completed.cost) },
+        );
+      }
+
+      const encoder = new MessagesStreamEncoder({
+        id: exchange.generationId,
+        model: chatRequest.model,
+        estimatedInputTokens: estimatePromptTokens(chatRequest),
+      });
+      await streamChat({ exchange, services, caller, chatRequest, context, encoder });
+      return undefined;
+    },
+  };
 }
