@@ -95,6 +95,11 @@ function selectCases(settings) {
   );
 }
 
+/** A case may take more rounds than `--rounds` (never in a smoke run): see `chat`. */
+function roundsOf(settings, benchCase) {
+  return settings.quick ? settings.rounds : Math.max(settings.rounds, benchCase.minimumRounds ?? 0);
+}
+
 /** A case may measure longer than `--duration` (never in a smoke run): see `workers`. */
 function durationOf(settings, benchCase) {
   return settings.quick ? settings.durationMs : Math.max(settings.durationMs, benchCase.durationMs ?? 0);
@@ -106,7 +111,7 @@ function plannedLoadMs(settings, cases) {
     const slowest = (benchCase.delayMs ?? 0) + (benchCase.paceMs ?? 0) * ((benchCase.chunks ?? 0) + 3);
     const warmupMs = settings.quick ? settings.warmupMs : (benchCase.warmupMs ?? settings.warmupMs);
     const windowMs = warmupMs + durationOf(settings, benchCase) + 2 * slowest + 300 + (settings.quick ? 0 : 600);
-    total += windowMs * benchCase.concurrencies.length * benchCase.targets.length * settings.rounds;
+    total += windowMs * benchCase.concurrencies.length * benchCase.targets.length * roundsOf(settings, benchCase);
     if ((benchCase.delayMs ?? 0) < 1_000) total += settings.jitWarmupMs * benchCase.targets.length;
   }
   return total;
@@ -122,7 +127,8 @@ async function main() {
   const measureCpu = procAvailable();
   if (!measureCpu) log('/proc is not readable here; CPU and memory columns will be n/a');
   const plannedMs = plannedLoadMs(settings, cases);
-  const windowCount = settings.rounds * cases.reduce((sum, benchCase) => sum + benchCase.concurrencies.length * benchCase.targets.length, 0);
+  const windowCount = cases.reduce((sum, benchCase) => sum + roundsOf(settings, benchCase) * benchCase.concurrencies.length * benchCase.targets.length, 0);
+  const roundCount = Math.max(settings.rounds, ...cases.map((benchCase) => roundsOf(settings, benchCase)));
   // A safety net only: room for every wait for a quiet machine and every re-run.
   const budgetMs = plannedMs * 1.5 + (settings.quick ? 0 : windowCount * QUIET_WAIT_MS) + SETUP_BUDGET_MS + RETRY_BUDGET_MS;
   const budget = setTimeout(() => {
@@ -132,7 +138,7 @@ async function main() {
   }, budgetMs);
   budget.unref();
   log(
-    `${settings.rounds} round(s) x scenarios ${settings.scenarios.join(',') || '(none)'}: ${windowCount} windows of ` +
+    `${roundCount} round(s) x scenarios ${settings.scenarios.join(',') || '(none)'}: ${windowCount} windows of ` +
       `${settings.durationMs / 1000} s (+ ${settings.warmupMs / 1000} s warm-up), about ${Math.round(plannedMs / 1000)} s of load` +
       (settings.externalScenarios.length ? `; then ${settings.externalScenarios.join(', ')}` : ''),
   );
@@ -176,8 +182,9 @@ async function main() {
     });
     let done = 0;
     let retrySpentMs = 0;
-    for (let round = 0; round < settings.rounds; round += 1) {
+    for (let round = 0; round < roundCount; round += 1) {
       for (const [caseIndex, benchCase] of cases.entries()) {
+        if (round >= roundsOf(settings, benchCase)) continue;
         for (const [concurrencyIndex, concurrency] of benchCase.concurrencies.entries()) {
           // Rotate the order, so that no target always runs first or last.
           const shift = (round + caseIndex + concurrencyIndex) % benchCase.targets.length;
@@ -254,9 +261,10 @@ async function main() {
       rounds: settings.rounds,
       scenarios: settings.scenarios,
       externalScenarios: settings.externalScenarios,
-      cases: cases.map(({ id, scenario, model, upstream, stream, chunks, paceMs, delayMs, largePrompt, concurrencies, targets }) => ({
-        id, scenario, model, upstream, stream, chunks, paceMs, delayMs, largePrompt: largePrompt === true, concurrencies, targets,
-      })),
+      cases: cases.map((benchCase) => {
+        const { id, scenario, model, upstream, stream, chunks, paceMs, delayMs, largePrompt, concurrencies, targets } = benchCase;
+        return { id, scenario, model, upstream, stream, chunks, paceMs, delayMs, largePrompt: largePrompt === true, concurrencies, targets, rounds: roundsOf(settings, benchCase) };
+      }),
       store: 'sqlite (embedded, temp dir)',
       cpuSource: '/proc/<pid>/stat utime+stime of the target process tree',
     },

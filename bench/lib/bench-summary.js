@@ -1,5 +1,6 @@
-// Medians over rounds of every measured window, what each proxy adds over direct-to-mock (paired
-// within a round), the CPU cost of one forwarded chunk, and the workers comparison.
+// Medians over rounds of every measured window, what each proxy adds over direct-to-mock and the
+// CPU ratios between targets (both paired within a round), the CPU cost of one forwarded chunk, and
+// the workers comparison.
 import { median } from './stats.js';
 
 const MEDIAN_MEASURES = [
@@ -16,6 +17,8 @@ const MEDIAN_MEASURES = [
 ];
 const MAXIMUM_MEASURES = ['rssBytes', 'processCount', 'upstreamInFlightPeak'];
 const ADDED_MEASURES = ['p50Ms', 'p99Ms', 'firstEventP50Ms', 'firstEventP99Ms'];
+/** The targets every other one's CPU per request is compared with. */
+const CPU_BASELINES = ['floor', 'portkey'];
 /** Chunks count as held back when this much larger a share of them arrives bunched than direct. */
 const HELD_BACK_EXTRA_SHARE = 0.1;
 
@@ -40,7 +43,16 @@ export function summarizeBench(runs, cases) {
         added[name] = {};
         for (const measure of ADDED_MEASURES) added[name][measure] = pairedDifference(mine, name, 'direct', measure);
       }
-      const row = { scenario: benchCase.scenario, caseId: benchCase.id, concurrency, targets, added };
+      /** @type {Record<string, Record<string, { ratio: number, roundRatios: number[], ratioOfMedians: number }>>} */
+      const cpuRatios = {};
+      for (const name of targetNames) {
+        for (const baseline of CPU_BASELINES.filter((candidate) => candidate !== name && targets[candidate])) {
+          if (name === 'direct') continue;
+          cpuRatios[name] ??= {};
+          cpuRatios[name][baseline] = pairedCpuRatio(mine, name, baseline, targets);
+        }
+      }
+      const row = { scenario: benchCase.scenario, caseId: benchCase.id, concurrency, targets, added, cpuRatios };
       if (benchCase.delayMs) row.theoreticalRequestsPerSecond = (concurrency * 1000) / benchCase.delayMs;
       if (benchCase.paceMs) row.spread = spreadVerdicts(targets, benchCase.paceMs);
       rows.push(row);
@@ -80,6 +92,27 @@ function pairedDifference(runs, targetA, targetB, measure) {
     if (other) differences.push(run[measure] - other[measure]);
   }
   return median(differences);
+}
+
+/**
+ * CPU per request of one target over another's: the median over rounds of the ratio taken within
+ * each round, as the workers comparison and the added latencies are paired. Windows of one round
+ * are seconds apart; rounds are minutes apart, and on a virtual machine the same code's cost moves
+ * by half between minutes, which the ratio of two medians taken from different windows carries.
+ * The ratio of the medians is kept beside it.
+ */
+function pairedCpuRatio(runs, target, baseline, targets) {
+  const roundRatios = [];
+  for (const run of runs.filter((candidate) => candidate.target === target)) {
+    const other = runs.find((candidate) => candidate.target === baseline && candidate.round === run.round);
+    const ratio = other ? run.cpuMicrosecondsPerRequest / other.cpuMicrosecondsPerRequest : Number.NaN;
+    if (Number.isFinite(ratio)) roundRatios.push(ratio);
+  }
+  return {
+    ratio: roundRatios.length ? median(roundRatios) : Number.NaN,
+    roundRatios,
+    ratioOfMedians: targets[target].cpuMicrosecondsPerRequest / targets[baseline].cpuMicrosecondsPerRequest,
+  };
 }
 
 function spreadVerdicts(targets, paceMs) {

@@ -21,8 +21,9 @@ export function formatReport(results) {
   const sections = [
     `## Gateway bench, ${results.machine.date.slice(0, 10)}`,
     `${machineLine(results.machine)}.`,
-    `Medians of ${settings.rounds} round(s) of ${settings.durationMs / 1000} s windows, targets interleaved; CPU is utime + stime of ` +
-      "each target's process tree from /proc; \"added\" is target minus direct-to-mock, paired per round. Switchyard runs with key " +
+    `Medians of ${roundsText(settings)} of ${settings.durationMs / 1000} s windows, targets interleaved; CPU is utime + stime of ` +
+      "each target's process tree from /proc; \"added\" (target minus direct-to-mock) and the CPU ratios in the targets are taken " +
+      'within each round, then the median of the rounds. Switchyard runs with key ' +
       'authentication, credit holds, routing, metering and request logging to its SQLite store.',
   ];
   if (results.targets.length > 0 && summary.rows.length > 0) sections.push('### Targets', targetsTable(results.targets));
@@ -45,6 +46,13 @@ export function formatReport(results) {
   for (const [name, outcome] of Object.entries(results.external)) sections.push(`### ${name}`, renderExternalResults(outcome));
   sections.push(checksLine(results));
   return `${sections.join('\n\n')}\n`;
+}
+
+/** "3 round(s)", or "3 round(s) (chat: 7)" where a case took more. */
+export function roundsText(settings) {
+  const more = (settings.cases ?? []).filter((benchCase) => (benchCase.rounds ?? settings.rounds) > settings.rounds);
+  const extra = more.length ? ` (${more.map((benchCase) => `${benchCase.id}: ${benchCase.rounds}`).join(', ')})` : '';
+  return `${settings.rounds} round(s)${extra}`;
 }
 
 function targetsTable(checks) {

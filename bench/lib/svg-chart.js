@@ -2,7 +2,7 @@
 // per scenario and target, the latency added at one client, CPU per forwarded chunk, the targets
 // with pass or fail, and a caption with the machine, the versions and the date.
 import { externalHeadlines } from './external-report.js';
-import { formatNumber, machineLine } from './markdown-report.js';
+import { formatNumber, machineLine, roundsText } from './markdown-report.js';
 
 const WIDTH = 980;
 const LABEL_WIDTH = 250;
@@ -90,7 +90,7 @@ export function renderChart(results) {
   canvas.advance(16);
   canvas.text(
     10,
-    `Medians of ${results.settings.rounds} round(s) x ${results.settings.durationMs / 1000} s windows, interleaved. CPU: utime+stime of each target's process tree (/proc). Bars within a group share one scale.`,
+    `Medians of ${roundsText(results.settings)} x ${results.settings.durationMs / 1000} s windows, interleaved. CPU: utime+stime of each target's process tree (/proc). Bars within a group share one scale.`,
     { size: 11, color: '#444' },
   );
   canvas.advance(20);

@@ -29,18 +29,26 @@ function check(description, value, limit, unit, passes = (number) => number <= l
   return { description, value: measured ? value : Number.NaN, limit, unit, pass: measured ? passes(value) : null, ...(measured ? {} : { note: 'not measured in this run' }) };
 }
 
+/** A CPU ratio paired per round (bench-summary.js), with the rounds and the ratio of the medians in its note. */
+function cpuRatioCheck(description, paired, limit) {
+  const result = check(description, paired?.ratio, limit, 'x');
+  if (paired && paired.roundRatios.length > 0) {
+    result.note = `rounds ${paired.roundRatios.map((ratio) => ratio.toFixed(2)).join(', ')}; ratio of the medians ${paired.ratioOfMedians.toFixed(2)}`;
+  }
+  return result;
+}
+
 /**
  * @param {ReturnType<typeof import('./bench-summary.js').summarizeBench>} summary
  * @returns {TargetCheck[]}
  */
 export function evaluateTargets(summary) {
   const checks = [];
-  const cpu = (row, target) => row?.targets?.[target]?.cpuMicrosecondsPerRequest;
   for (const which of ['many', 'one']) {
     const row = rowOf(summary, 'chat', which);
     const clients = clientsText(row, which);
-    checks.push(check(`chat CPU/request, Switchyard / floor proxy (${clients})`, cpu(row, 'switchyard') / cpu(row, 'floor'), 1.5, 'x'));
-    checks.push(check(`chat CPU/request, Switchyard / Portkey (${clients})`, cpu(row, 'switchyard') / cpu(row, 'portkey'), 1 / 6, 'x'));
+    checks.push(cpuRatioCheck(`chat CPU/request, Switchyard / floor proxy (${clients})`, row?.cpuRatios?.switchyard?.floor, 1.5));
+    checks.push(cpuRatioCheck(`chat CPU/request, Switchyard / Portkey (${clients})`, row?.cpuRatios?.switchyard?.portkey, 1 / 6));
   }
   const chatOne = rowOf(summary, 'chat', 'one');
   checks.push(check('chat added latency p50 at 1 client', chatOne?.added?.switchyard?.p50Ms, 0.3, 'ms'));
