@@ -244,7 +244,7 @@ async function main() {
 
   const external = {};
   for (const name of settings.externalScenarios) {
-    external[name] = await runExternalScenario(name, { benchDirectory, quick: settings.quick, log });
+    external[name] = await runExternalScenario(name, { benchDirectory, outputDirectory: settings.outputDirectory, quick: settings.quick, log });
   }
 
   const summary = summarizeBench(runs, cases);

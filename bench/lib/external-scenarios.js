@@ -1,6 +1,6 @@
 // The scenarios that run as their own scripts (bench/many-streams.js, bench/slow-store.js): started
-// as children with `--quick` passed through, and their results file
-// (bench/results/<scenario>.json) read back when this run wrote it.
+// as children with `--quick` and this run's output directory passed through, and their results
+// file (<output>/<scenario>.json) read back when this run wrote it.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -9,22 +9,23 @@ import { trackChild } from './child-processes.js';
 
 /**
  * @param {string} name a key of EXTERNAL_SCENARIOS
- * @param {{ benchDirectory: string, quick: boolean, log: (line: string) => void }} options
+ * @param {{ benchDirectory: string, outputDirectory: string, quick: boolean, log: (line: string) => void }} options
  * @returns {Promise<{ status: 'ok' | 'missing' | 'failed', script: string, exitCode?: number | null, error?: string, results?: unknown }>}
  */
-export async function runExternalScenario(name, { benchDirectory, quick, log }) {
+export async function runExternalScenario(name, { benchDirectory, outputDirectory, quick, log }) {
   const script = path.join(benchDirectory, EXTERNAL_SCENARIOS[name]);
   const relativeScript = path.relative(path.dirname(benchDirectory), script);
   if (!existsSync(script)) {
     log(`${name}: ${relativeScript} does not exist, skipped`);
     return { status: 'missing', script: relativeScript };
   }
-  const resultsPath = path.join(benchDirectory, 'results', `${name}.json`);
+  const resultsPath = path.join(outputDirectory, `${name}.json`);
   const startedAt = Date.now();
   // Only --expose-gc is passed on: other flags of this process (say -e) must not reach the child.
   const nodeFlags = process.execArgv.filter((flag) => flag === '--expose-gc');
-  const commandArguments = [...nodeFlags, script, ...(quick ? ['--quick'] : [])];
-  log(`${name}: running node ${relativeScript}${quick ? ' --quick' : ''}`);
+  const scriptArguments = [...(quick ? ['--quick'] : []), '--output', outputDirectory];
+  const commandArguments = [...nodeFlags, script, ...scriptArguments];
+  log(`${name}: running node ${relativeScript} ${scriptArguments.join(' ')}`);
   const exitCode = await new Promise((resolve) => {
     const child = spawn(process.execPath, commandArguments, { stdio: ['ignore', 'pipe', 'inherit'] });
     trackChild(child);
@@ -43,7 +44,7 @@ export async function runExternalScenario(name, { benchDirectory, quick, log }) 
     }
   }
   if (exitCode !== 0 || results === undefined) {
-    const error = exitCode !== 0 ? `exited with ${exitCode}` : `wrote no ${path.relative(path.dirname(benchDirectory), resultsPath)}`;
+    const error = exitCode !== 0 ? `exited with ${exitCode}` : `wrote no ${resultsPath}`;
     log(`${name}: ${error}`);
     return { status: 'failed', script: relativeScript, exitCode, error, ...(results === undefined ? {} : { results }) };
   }
