@@ -45,9 +45,8 @@ export function summarizeBench(runs, cases) {
       }
       /** @type {Record<string, Record<string, { ratio: number, roundRatios: number[], ratioOfMedians: number }>>} */
       const cpuRatios = {};
-      for (const name of targetNames) {
+      for (const name of targetNames.filter((candidate) => candidate !== 'direct')) {
         for (const baseline of CPU_BASELINES.filter((candidate) => candidate !== name && targets[candidate])) {
-          if (name === 'direct') continue;
           cpuRatios[name] ??= {};
           cpuRatios[name][baseline] = pairedCpuRatio(mine, name, baseline, targets);
         }
@@ -86,13 +85,20 @@ function summarizeTarget(targetRuns) {
 
 /** Median over rounds of (a − b) for one measure, each difference taken within a round. */
 function pairedDifference(runs, targetA, targetB, measure) {
-  const differences = [];
+  return median(perRound(runs, targetA, targetB, (a, b) => a[measure] - b[measure]));
+}
+
+/** `combine(a, b)` for each round that measured both targets, in the order of a's runs. */
+function perRound(runs, targetA, targetB, combine) {
+  const values = [];
   for (const run of runs.filter((candidate) => candidate.target === targetA)) {
     const other = runs.find((candidate) => candidate.target === targetB && candidate.round === run.round);
-    if (other) differences.push(run[measure] - other[measure]);
+    if (other) values.push(combine(run, other));
   }
-  return median(differences);
+  return values;
 }
+
+const cpuRatio = (a, b) => a.cpuMicrosecondsPerRequest / b.cpuMicrosecondsPerRequest;
 
 /**
  * CPU per request of one target over another's: the median over rounds of the ratio taken within
@@ -102,12 +108,7 @@ function pairedDifference(runs, targetA, targetB, measure) {
  * The ratio of the medians is kept beside it.
  */
 function pairedCpuRatio(runs, target, baseline, targets) {
-  const roundRatios = [];
-  for (const run of runs.filter((candidate) => candidate.target === target)) {
-    const other = runs.find((candidate) => candidate.target === baseline && candidate.round === run.round);
-    const ratio = other ? run.cpuMicrosecondsPerRequest / other.cpuMicrosecondsPerRequest : Number.NaN;
-    if (Number.isFinite(ratio)) roundRatios.push(ratio);
-  }
+  const roundRatios = perRound(runs, target, baseline, cpuRatio).filter(Number.isFinite);
   return {
     ratio: roundRatios.length ? median(roundRatios) : Number.NaN,
     roundRatios,
@@ -181,11 +182,7 @@ function workersComparison(runs) {
 }
 
 function workerPair(runs, oneWorkerTarget, twoWorkersTarget) {
-  const ratios = [];
-  for (const run of runs.filter((candidate) => candidate.target === twoWorkersTarget)) {
-    const one = runs.find((candidate) => candidate.target === oneWorkerTarget && candidate.round === run.round);
-    if (one) ratios.push(run.cpuMicrosecondsPerRequest / one.cpuMicrosecondsPerRequest);
-  }
+  const ratios = perRound(runs, twoWorkersTarget, oneWorkerTarget, cpuRatio);
   const of = (target) => {
     const targetRuns = runs.filter((run) => run.target === target);
     return {
