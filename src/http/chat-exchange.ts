@@ -58,10 +58,12 @@ export async function streamChat(options: {
   const opening = services.chat.openStream(options.caller, options.chatRequest, context);
   const writer = new SseWriter(exchange.response);
   let session: ChatStreamSession;
-  if (await settlesWithin(opening, keepAliveMs)) {
+  const early = await settledWithin(opening, keepAliveMs);
+  if (early !== null) {
     // The usual case: the upstream answered (or everything failed) quickly, so an error still
     // gets its own HTTP status and the headers can say who answered.
-    session = await opening;
+    if (!early.ok) throw early.error;
+    session = early.session;
     exchange.hijack();
     // The first events are already read: the headers go out with them.
     writer.open(
@@ -69,7 +71,8 @@ export async function streamChat(options: {
       { flush: false },
     );
     writer.keepAlive(keepAliveMs);
-    await writer.write(encoder.begin?.() ?? '');
+    const begin = encoder.begin?.();
+    if (begin) await writer.write(begin);
   } else {
     // The upstreams are slow to start (a model thinking before its first byte). Open the stream
     // now and keep it alive, so no proxy cuts it; failover goes on unseen, since comments carry
@@ -77,7 +80,8 @@ export async function streamChat(options: {
     exchange.hijack();
     writer.open({ 'x-request-id': exchange.generationId, ...options.headers });
     writer.keepAlive(keepAliveMs);
-    await writer.write(encoder.begin?.() ?? '');
+    const begin = encoder.begin?.();
+    if (begin) await writer.write(begin);
     try {
       session = await opening;
     } catch (error) {
@@ -114,18 +118,25 @@ function asGatewayError(error: unknown): GatewayError {
   return isGatewayError(error) ? error : new GatewayError('upstream_error', 'The upstream stream failed.');
 }
 
-/** True when the promise settles (either way) within `ms`; with no interval, waits for it. */
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  if (ms <= 0) return settled;
+type Settled<T> = { ok: true; session: T } | { ok: false; error: unknown };
+
+/**
+ * How the opening settled, if it did within `ms` (with no interval, whenever it does); null when
+ * it had not by then. One promise from the opening to the caller: each hop between the first
+ * content event and the first write is a turn of the microtask queue the client waits for.
+ */
+function settledWithin<T>(opening: Promise<T>, ms: number): Promise<Settled<T> | null> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void settled.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
+    const timer = ms > 0 ? setTimeout(() => resolve(null), ms) : undefined;
+    opening.then(
+      (session) => {
+        clearTimeout(timer);
+        resolve({ ok: true, session });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ ok: false, error });
+      },
+    );
   });
 }
