@@ -49,6 +49,8 @@ export interface StreamEventSink {
   end(): void;
   /** `event` threw: the stream is stopped (an unfinished upstream cut) and nothing more comes. */
   fail(error: unknown): void;
+  /** The events that came together (one upstream read, or those read before) have all been given. */
+  flush?(): void;
 }
 
 /** The consumer's hold on a pushed stream. */

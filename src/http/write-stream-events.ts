@@ -81,6 +81,7 @@ function pushEvents(source: StreamEventPushSource, writer: SseWriter, encoder: S
         settled = true;
         reject(error);
       },
+      flush: () => writer.flush(),
     };
     push = source.pushTo(sink);
   });

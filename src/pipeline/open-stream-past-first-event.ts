@@ -92,6 +92,7 @@ function replayThenPush(
         },
         end: () => sink.end(),
         fail: (error) => sink.fail(error),
+        flush: () => sink.flush?.(),
       };
       return source.pushTo(observed, first.length === 0 ? read : [...first, ...read]);
     },

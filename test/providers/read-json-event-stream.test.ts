@@ -139,6 +139,29 @@ describe('readJsonEventStream, pushed', () => {
     expect(ended()).toBe(1);
   });
 
+  it('tells the sink when the events read together have all been given: those read before, then each read', async () => {
+    const body = new PassThrough();
+    const log: string[] = [];
+    const sink = {
+      event: (event: StreamEvent) => {
+        log.push(event.type === 'text-delta' ? event.text : event.type);
+        return true;
+      },
+      end: () => log.push('end'),
+      fail: () => log.push('fail'),
+      flush: () => log.push('flush'),
+    };
+    const reader = pushing(openedOver(body));
+    body.write(frame({ text: 'b' }));
+    await tick();
+    reader.pushTo(sink, [{ type: 'text-delta', choiceIndex: 0, text: 'a' }]);
+    await tick();
+    expect(log).toEqual(['a', 'b', 'flush']);
+    body.write(frame({ text: 'c' }) + frame({ text: 'd' }));
+    await tick();
+    expect(log).toEqual(['a', 'b', 'flush', 'c', 'd', 'flush']);
+  });
+
   it('holds the body while the sink takes no more, and delivers the rest on resume', async () => {
     const body = new PassThrough();
     const count = 1_000;

@@ -154,6 +154,7 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
       this.paused = true;
       this.opened.body.pause();
     }
+    this.flushSink();
   }
 
   private onMessage(message: ServerSentEvent): void {
@@ -227,6 +228,11 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     const sink = this.sink;
     if (sink === null || this.sinkDone) return;
     this.sinkHeld = false;
+    this.deliverQueued(sink);
+    this.flushSink();
+  }
+
+  private deliverQueued(sink: StreamEventSink): void {
     while (this.head < this.queue.length) {
       if (!this.deliver(sink, this.take())) return this.holdSink();
       if (this.sinkDone) return;
@@ -235,6 +241,18 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     if (this.paused) {
       this.paused = false;
       this.opened.body.resume();
+    }
+  }
+
+  /** What the sink was given since the last flush goes out now, not at the end of the turn. */
+  private flushSink(): void {
+    const sink = this.sink;
+    if (sink === null) return;
+    try {
+      sink.flush?.();
+    } catch (error) {
+      this.stopSink();
+      sink.fail(error);
     }
   }
 
