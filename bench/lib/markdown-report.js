@@ -35,6 +35,7 @@ export function formatReport(results) {
   for (const [title, belongs, table] of groups) {
     const rows = summary.rows.filter(belongs);
     if (rows.length > 0) sections.push(`### ${title}`, table(rows));
+    if (rows.length > 0 && title === 'Streaming') sections.push(realtimeClientLine(results.runs ?? []));
   }
   if (summary.perChunk.length > 0) sections.push('### CPU per forwarded chunk', perChunkTable(summary.perChunk));
   const paced = summary.rows.filter((row) => row.spread);
@@ -49,6 +50,21 @@ export function formatReport(results) {
 }
 
 /** "3 round(s)", or "3 round(s) (chat: 7)" where a case took more. */
+/**
+ * How many one-client stream windows timed their first token with the client at real-time
+ * priority (`client-priority.js`), so a reader knows which kind of number the table shows.
+ */
+export function realtimeClientLine(runs) {
+  const timed = runs.filter((run) => run.concurrency === 1 && run.scenario.startsWith('stream'));
+  const realtime = timed.filter((run) => run.realtimeClient).length;
+  if (timed.length === 0) return 'One-client stream windows: none.';
+  return (
+    `One-client stream windows: the load generator ran at real-time priority (SCHED_FIFO) in ${realtime} of ${timed.length}, ` +
+    'so that it reads the first token when it arrives rather than after the mock and the proxy give up a core' +
+    (realtime < timed.length ? '; in the others it could not (no CAP_SYS_NICE, or no `chrt`) and ran at normal priority.' : '.')
+  );
+}
+
 export function roundsText(settings) {
   const more = (settings.cases ?? []).filter((benchCase) => (benchCase.rounds ?? settings.rounds) > settings.rounds);
   const extra = more.length ? ` (${more.map((benchCase) => `${benchCase.id}: ${benchCase.rounds}`).join(', ')})` : '';

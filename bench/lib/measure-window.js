@@ -1,6 +1,7 @@
 // One measured window of one target on one case: load from the closed-loop generator, CPU of the
 // target's process tree from the kernel (/proc), its resident memory, the requests the mock saw in
 // flight at once, and for Switchyard its store queries (from /metrics).
+import { withRealtimeClient } from './client-priority.js';
 import { runLoad } from './load-loop.js';
 import { processTreeCpuSeconds, processTreePids, processTreeResidentBytes } from './process-cpu.js';
 import { median, summarizeSamples } from './stats.js';
@@ -23,7 +24,10 @@ export async function measureWindow({ target, mock, load, concurrency, durationM
   let cpuAfter = Number.NaN;
   let foreignCoreShare = Number.NaN;
   let inFlightPeak = Number.NaN;
-  const result = await runLoad({
+  // A stream's first token at one client is timed with the client never waiting for a core
+  // (`client-priority.js`); everything else runs as it always has.
+  const timesFirstToken = concurrency === 1 && load.request.stream === true;
+  const runWindow = () => runLoad({
     ...load,
     concurrency,
     durationMs,
@@ -42,6 +46,7 @@ export async function measureWindow({ target, mock, load, concurrency, durationM
       if (isSwitchyard) storeAfter = await scrapeStoreQueries(target.origin);
     },
   });
+  const { result, realtime } = timesFirstToken ? await withRealtimeClient(runWindow) : { result: await runWindow(), realtime: false };
   const latency = summarizeSamples(result.latenciesMs);
   const firstEvent = summarizeSamples(result.firstEventMs);
   const gaps = result.gapsMs;
@@ -65,5 +70,6 @@ export async function measureWindow({ target, mock, load, concurrency, durationM
     dataEventsPerStream: gaps.length && completed ? result.dataEvents / completed : Number.NaN,
     storeQueriesPerRequest: storeWorkPerRequest(storeBefore, storeAfter, completed),
     foreignCoreShare,
+    realtimeClient: realtime,
   };
 }
