@@ -49,7 +49,7 @@ export interface StreamEventSink {
   end(): void;
   /** `event` threw: the stream is stopped (an unfinished upstream cut) and nothing more comes. */
   fail(error: unknown): void;
-  /** The events that came together (one upstream read, or those read before) have all been given. */
+  /** The events that were waiting (read before, or held while the sink took no more) have all been given. */
   flush?(): void;
 }
 

@@ -77,9 +77,9 @@ export class SseWriter {
   }
 
   /**
-   * Sends what is corked now, for a caller that knows its burst is over (the events of one upstream
-   * read): otherwise it leaves when the turn's microtasks are done, which for a stream's first
-   * events (the whole opening settling behind them) took tens of µs more.
+   * Sends what is corked now, for a caller that knows its burst is over (the events read before
+   * the stream was handed over): otherwise it leaves when the turn's microtasks are done, which
+   * for a stream's first events (the whole opening settling behind them) took tens of µs more.
    */
   flush(): void {
     this.uncork();

@@ -154,7 +154,6 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
       this.paused = true;
       this.opened.body.pause();
     }
-    this.flushSink();
   }
 
   private onMessage(message: ServerSentEvent): void {
@@ -244,7 +243,11 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     }
   }
 
-  /** What the sink was given since the last flush goes out now, not at the end of the turn. */
+  /**
+   * What the sink was given from the queue goes out now, not at the end of the turn: for a
+   * stream's first events, the whole opening settles behind them. Not after each body chunk: one
+   * socket read often carries several, and their events leave together at the end of the turn.
+   */
   private flushSink(): void {
     const sink = this.sink;
     if (sink === null) return;
