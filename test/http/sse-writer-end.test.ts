@@ -13,6 +13,7 @@ import { SseWriter } from '../../src/http/sse-writer.js';
 import { writeStreamEvents } from '../../src/http/write-stream-events.js';
 import { openStreamPastFirstEvent } from '../../src/pipeline/open-stream-past-first-event.js';
 import { readJsonEventStream } from '../../src/providers/http/index.js';
+import { getText } from '../support/get-text.js';
 import { openedOver } from '../support/opened-upstream-response.js';
 import { TextEventParser } from '../support/text-event-parser.js';
 
@@ -75,16 +76,7 @@ async function serveOneStream(rest: string, closing: string) {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const body = await new Promise<string>((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/' }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (part: string) => (text += part));
-        response.on('end', () => resolve(text));
-      })
-      .on('error', reject);
-  });
+  const body = await getText(port);
   return { body, writesBeforeLastRead, writesAfter: writes.count - writesBeforeLastRead };
 }
 

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseWriter } from '../../src/http/sse-writer.js';
+import { getText } from '../support/get-text.js';
 
 let server: http.Server | undefined;
 afterEach(async () => {
@@ -18,16 +19,7 @@ async function serveOne(serve: (response: http.ServerResponse) => void): Promise
   server = http.createServer((_request, response) => serve(response));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return new Promise<string>((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/' }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (part: string) => (text += part));
-        response.on('end', () => resolve(text));
-      })
-      .on('error', reject);
-  });
+  return getText(port);
 }
 
 describe('SseWriter.flush', () => {
