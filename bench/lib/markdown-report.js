@@ -49,7 +49,6 @@ export function formatReport(results) {
   return `${sections.join('\n\n')}\n`;
 }
 
-/** "3 round(s)", or "3 round(s) (chat: 7)" where a case took more. */
 /**
  * How many one-client stream windows timed their first token with the client at real-time
  * priority (`client-priority.js`), so a reader knows which kind of number the table shows.
@@ -65,6 +64,7 @@ export function realtimeClientLine(runs) {
   );
 }
 
+/** "3 round(s)", or "3 round(s) (chat: 7)" where a case took more. */
 export function roundsText(settings) {
   const more = (settings.cases ?? []).filter((benchCase) => (benchCase.rounds ?? settings.rounds) > settings.rounds);
   const extra = more.length ? ` (${more.map((benchCase) => `${benchCase.id}: ${benchCase.rounds}`).join(', ')})` : '';
