@@ -19,10 +19,10 @@ export class AttemptLog {
   ) {}
 
   /** Wraps an attempt runner so each call is timed from its start. */
-  run<T>(runner: (attempt: RouteAttempt) => Promise<T>): (attempt: RouteAttempt) => Promise<T> {
-    return (attempt) => {
+  run<T>(runner: (attempt: RouteAttempt, attempts: number) => Promise<T>): (attempt: RouteAttempt, attempts: number) => Promise<T> {
+    return (attempt, attempts) => {
       this.current = { route: attempt, startedAt: this.now() };
-      return runner(attempt);
+      return runner(attempt, attempts);
     };
   }
 

@@ -25,12 +25,12 @@ export interface FailoverOptions {
  * Tries each route in order until one succeeds. A failure moves on only when another channel can
  * help (`classifyFailure`); a channel found down (unreachable, credential refused) is not tried
  * again for the fallback models of the same request. When every route failed, the answer names
- * the last upstream status.
+ * the last upstream status. `run` is given the number of attempts made so far, its own included.
  */
 export async function attemptWithFailover<T>(
   routes: RouteAttempt[],
   signal: CancelSignal,
-  run: (attempt: RouteAttempt) => Promise<T>,
+  run: (attempt: RouteAttempt, attempts: number) => Promise<T>,
   onFailure?: AttemptFailureListener,
   options: FailoverOptions = {},
 ): Promise<FailoverResult<T>> {
@@ -52,7 +52,7 @@ export async function attemptWithFailover<T>(
     attempts++;
     const startedAt = now();
     try {
-      const value = await run(attempt);
+      const value = await run(attempt, attempts);
       health?.recordSuccess(channelId, now() - startedAt, permit);
       return { value, attempt, attempts };
     } catch (error) {

@@ -98,10 +98,22 @@ export class ChatPipeline {
     }
   }
 
-  async openStream(caller: Caller, request: ChatRequest, context: RequestContext): Promise<ChatStreamSession> {
+  /**
+   * Opens a stream with failover. `onStart` is given the session the moment the stream commits
+   * (its first content read), from within the upstream reader's callback and before this
+   * resolves with the same session: a caller that starts writing there sends the first token
+   * without waiting for the promises of the opening to settle. It must not throw.
+   */
+  async openStream(
+    caller: Caller,
+    request: ChatRequest,
+    context: RequestContext,
+    onStart?: (session: ChatStreamSession) => void,
+  ): Promise<ChatStreamSession> {
     const log = new AttemptLog(this.now, this.deps.onAttemptFailure);
     let ticket: HoldTicket | null = null;
-    let opened;
+    // Set from within the reader's callback (TypeScript does not see such assignments).
+    let session = null as ChatStreamSession | null;
     const meter = new StreamMeter(request, this.now);
     const observe = (event: StreamEvent): void => meter.observe(event);
     try {
@@ -109,11 +121,17 @@ export class ChatPipeline {
       const plan = this.plan(caller, request, prompt);
       await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
       ticket = await this.hold(caller, request, context, plan, prompt);
-      opened = await attemptWithFailover(
+      const held = ticket;
+      await attemptWithFailover(
         plan.routes,
         context.signal,
         // Failover stays possible until the stream's first event: nothing has reached the client.
-        log.run((attempt) => openStreamPastFirstEvent(this.adapter(attempt).chatStream(request, attempt.target, context.signal), observe)),
+        log.run((attempt, attempts) =>
+          openStreamPastFirstEvent(this.adapter(attempt).chatStream(request, attempt.target, context.signal), observe, (events) => {
+            session = this.session(caller, context, { events, attempt, attempts }, meter, log, held);
+            onStart?.(session);
+          }),
+        ),
         log.onFailure,
         this.deps.failover?.(),
       );
@@ -121,6 +139,19 @@ export class ChatPipeline {
       this.recordFailure(caller, request, context, error, true, ticket, log);
       throw error;
     }
+    // Set when the stream committed, which is what made the attempt succeed.
+    return session!;
+  }
+
+  /** The session of a stream that committed on `opened.attempt`: its events, and its settlement once they end. */
+  private session(
+    caller: Caller,
+    context: RequestContext,
+    opened: { events: AsyncIterable<StreamEvent>; attempt: RouteAttempt; attempts: number },
+    meter: StreamMeter,
+    log: AttemptLog,
+    ticket: HoldTicket | null,
+  ): ChatStreamSession {
     let finished = false;
     const finish = (ending: 'completed' | 'client_closed') => {
       if (finished) throw new Error('stream already settled');
@@ -147,7 +178,7 @@ export class ChatPipeline {
       const written = this.deps.ledger.settle(buildSettlement(caller, context, facts, this.now(), log.records), ticket);
       return { usage, cost, written };
     };
-    return { events: opened.value.events, attempts: opened.attempts, model: opened.attempt.modelId, finish };
+    return { events: opened.events, attempts: opened.attempts, model: opened.attempt.modelId, finish };
   }
 
   /** Fallback models are tried after every channel of the model before them has failed. */

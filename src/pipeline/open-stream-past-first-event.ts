@@ -1,26 +1,30 @@
-import { canPushStreamEvents, type OpenedStream, type StreamEvent, type StreamEventPushSource, type StreamEventSink } from '../core/index.js';
+import { canPushStreamEvents, type OpenedStream, type StreamEvent } from '../core/index.js';
+import { gatePushedStream, type StreamCommitListener } from './pushed-stream-gate.js';
 
 /**
  * Opens a stream and reads it up to its first event other than `start`. An upstream that answered
  * 200 but fails before producing anything (cut off, garbage, an error as its first chunk) then
  * rejects like one that never answered, so the next channel is tried: nothing has reached the
  * client yet. The events read are replayed, in order, to whoever consumes the stream: pulled, or
- * pushed where the adapter's iterator can push (`StreamEventPushSource`).
+ * pushed where the adapter's iterator can push (`pushed-stream-gate.ts`).
  *
- * `observe` sees each event as the consumer takes it (the meter): here rather than in a layer of
- * its own, since each layer adds a promise per event to every open stream.
+ * `onCommit` is told of the stream as soon as that first event is read, before the promise
+ * settles: a consumer that starts there loses no turns. `observe` sees each event as the consumer
+ * takes it (the meter): here rather than in a layer of its own, since each layer adds a promise
+ * per event to every open stream.
  */
 export async function openStreamPastFirstEvent(
   opening: Promise<OpenedStream>,
   observe: (event: StreamEvent) => void = ignore,
+  onCommit?: StreamCommitListener,
 ): Promise<OpenedStream> {
   const opened = await opening;
   const iterator = opened.events[Symbol.asyncIterator]();
-  const pushable = canPushStreamEvents(iterator) ? iterator : null;
+  if (canPushStreamEvents(iterator)) return gatePushedStream(iterator, observe, onCommit);
   const read: StreamEvent[] = [];
   for (;;) {
     const next = await iterator.next();
-    if (next.done === true) return { events: replay(read, null, observe) };
+    if (next.done === true) return committed(replay(read, null, observe), onCommit);
     const event = next.value;
     if (event.type === 'error') {
       // The adapter closes its upstream once the iterator is finished.
@@ -28,10 +32,13 @@ export async function openStreamPastFirstEvent(
       throw event.error;
     }
     read.push(event);
-    if (event.type !== 'start') {
-      return { events: pushable === null ? replay(read, iterator, observe) : replayThenPush(read, iterator, pushable, observe) };
-    }
+    if (event.type !== 'start') return committed(replay(read, iterator, observe), onCommit);
   }
+}
+
+function committed(events: AsyncIterable<StreamEvent>, onCommit: StreamCommitListener | undefined): OpenedStream {
+  onCommit?.(events);
+  return { events };
 }
 
 /**
@@ -68,35 +75,6 @@ function replay(read: StreamEvent[], rest: AsyncIterator<StreamEvent> | null, ob
     return: finish,
   };
   return { [Symbol.asyncIterator]: () => iterator };
-}
-
-/**
- * As `replay`, and pushable: the events read go to the sink ahead of the rest. A consumer that
- * pushes must not have pulled: the iterator is only there for one that does not push.
- */
-function replayThenPush(
-  read: StreamEvent[],
-  rest: AsyncIterator<StreamEvent>,
-  source: StreamEventPushSource,
-  observe: (event: StreamEvent) => void,
-): AsyncIterable<StreamEvent> & StreamEventPushSource {
-  return {
-    // Built only for a consumer that pulls: a pushed stream makes none of its closures.
-    [Symbol.asyncIterator]: () => replay(read, rest, observe)[Symbol.asyncIterator](),
-    pushTo: (sink: StreamEventSink, first: readonly StreamEvent[] = []) => {
-      // One object for the stream's life, not a closure per event.
-      const observed: StreamEventSink = {
-        event: (event) => {
-          observe(event);
-          return sink.event(event);
-        },
-        end: () => sink.end(),
-        fail: (error) => sink.fail(error),
-        flush: () => sink.flush?.(),
-      };
-      return source.pushTo(observed, first.length === 0 ? read : [...first, ...read]);
-    },
-  };
 }
 
 function ignore(): void {}
