@@ -55,33 +55,50 @@ export async function streamChat(options: {
 }): Promise<StreamEnding> {
   const { exchange, services, encoder, context } = options;
   const keepAliveMs = services.streamKeepaliveMs();
-  const opening = services.chat.openStream(options.caller, options.chatRequest, context);
   const writer = new SseWriter(exchange.response);
+  let writerOpen = false;
+  // Set from within the upstream reader's callback (TypeScript does not see such assignments).
+  let writing = null as Promise<boolean> | null;
+  const openWriter = (answered: ChatStreamSession | null) => {
+    writerOpen = true;
+    exchange.hijack();
+    const headers: Record<string, string> = { 'x-request-id': exchange.generationId };
+    if (answered !== null) {
+      headers['x-switchyard-attempts'] = String(answered.attempts);
+      headers['x-switchyard-model'] = answered.model;
+    }
+    // With the stream's first events in hand, the headers leave with them: one packet, and one
+    // wake-up of the client, fewer.
+    writer.open({ ...headers, ...options.headers }, { flush: answered === null });
+    writer.keepAlive(keepAliveMs);
+    const begin = encoder.begin?.();
+    if (begin) writer.writeNow(begin);
+  };
+  // Called when the stream commits, from within the reader's callback: the head and the first
+  // events leave in that same turn, not after the opening's promises have settled.
+  const startWriting = (answered: ChatStreamSession) => {
+    try {
+      if (!writerOpen) openWriter(answered);
+      writing = writeStreamEvents(answered.events, writer, encoder);
+    } catch (error) {
+      writing = Promise.reject(error);
+      // Awaited below once the opening settles, in this same run of microtasks.
+      writing.catch(ignore);
+    }
+  };
+  const opening = services.chat.openStream(options.caller, options.chatRequest, context, startWriting);
   let session: ChatStreamSession;
   const early = await settledWithin(opening, keepAliveMs);
   if (early !== null) {
     // The usual case: the upstream answered (or everything failed) quickly, so an error still
-    // gets its own HTTP status and the headers can say who answered.
+    // gets its own HTTP status and the headers say who answered.
     if (!early.ok) throw early.error;
     session = early.session;
-    exchange.hijack();
-    // The first events are already read: the headers go out with them.
-    writer.open(
-      { 'x-request-id': exchange.generationId, 'x-switchyard-attempts': String(session.attempts), 'x-switchyard-model': session.model, ...options.headers },
-      { flush: false },
-    );
-    writer.keepAlive(keepAliveMs);
-    const begin = encoder.begin?.();
-    if (begin) await writer.write(begin);
   } else {
     // The upstreams are slow to start (a model thinking before its first byte). Open the stream
     // now and keep it alive, so no proxy cuts it; failover goes on unseen, since comments carry
     // no data. A failure from here on can only be told as the stream's error event.
-    exchange.hijack();
-    writer.open({ 'x-request-id': exchange.generationId, ...options.headers });
-    writer.keepAlive(keepAliveMs);
-    const begin = encoder.begin?.();
-    if (begin) await writer.write(begin);
+    if (!writerOpen) openWriter(null);
     try {
       session = await opening;
     } catch (error) {
@@ -93,7 +110,8 @@ export async function streamChat(options: {
 
   let failed = false;
   try {
-    failed = await writeStreamEvents(session.events, writer, encoder);
+    if (writing === null) startWriting(session);
+    failed = await writing!;
   } catch (error) {
     // An adapter broke its promise to end with an error event: end the stream cleanly anyway.
     failed = true;
@@ -113,6 +131,8 @@ export async function streamChat(options: {
   writer.end(closing);
   return 'completed';
 }
+
+function ignore(): void {}
 
 function asGatewayError(error: unknown): GatewayError {
   return isGatewayError(error) ? error : new GatewayError('upstream_error', 'The upstream stream failed.');
