@@ -12,6 +12,9 @@
 //
 // --model and --stream measure another of the bench's models than the small chat, streamed with
 // --stream (bench-stream-64 and bench-stream-8: the difference of the two is 56 chunks' cost).
+// Streamed, each side's median time to the first event is reported too, with the paired
+// difference per cycle; at --clients 1 the windows run with the load generator at real-time
+// priority, as the bench times first tokens (`lib/client-priority.js`).
 //
 // With the same build on both sides, these compare a process's history rather than its code:
 // --a-warmup / --b-warmup give one side a longer load before the cycles than --jit-warmup (an aged
@@ -33,6 +36,7 @@ import {
   startGateway,
   writeBenchConfig,
 } from './lib/gateway-setup.js';
+import { withRealtimeClient } from './lib/client-priority.js';
 import { formatTable } from './lib/format-table.js';
 import { runLoad } from './lib/load-loop.js';
 import { processTreeCpuSeconds } from './lib/process-cpu.js';
@@ -139,18 +143,34 @@ async function startSide(side, mockOrigin, settings) {
       stream: settings.stream,
     },
   };
-  return { ...side, directory, gateway, load, windows: [], cpuSeconds: 0, requests: 0, failed: 0 };
+  return { ...side, directory, gateway, load, windows: [], firstEvents: [], realtimeWindows: 0, cpuSeconds: 0, requests: 0, failed: 0 };
 }
 
 async function measure(side, clients, windowMs) {
+  const timesFirstEvent = side.load.request.stream === true;
   const before = processTreeCpuSeconds(side.gateway.pid);
-  const result = await runLoad({ ...side.load, concurrency: clients, durationMs: windowMs });
+  const run = () => runLoad({ ...side.load, concurrency: clients, durationMs: windowMs });
+  const { result, realtime } = timesFirstEvent && clients === 1 ? await withRealtimeClient(run) : { result: await run(), realtime: false };
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const cpuSeconds = processTreeCpuSeconds(side.gateway.pid) - before;
   side.cpuSeconds += cpuSeconds;
   side.requests += result.completed;
   side.failed += result.failed;
   side.windows.push((cpuSeconds * 1e6) / result.completed);
+  if (timesFirstEvent) side.firstEvents.push(median(result.firstEventMs));
+  if (realtime) side.realtimeWindows += 1;
+}
+
+/** The streamed sides' first events: each side's median over its windows, and B − A per cycle. */
+function firstEventLines(a, b, settings) {
+  if (!settings.stream) return '';
+  const differences = a.firstEvents.map((value, index) => b.firstEvents[index] - value);
+  const priority = settings.clients === 1 ? `, real-time client in ${a.realtimeWindows + b.realtimeWindows} of ${2 * settings.cycles} windows` : '';
+  return (
+    `first event p50 (median of windows): A ${median(a.firstEvents).toFixed(3)} ms, B ${median(b.firstEvents).toFixed(3)} ms${priority}\n` +
+    `B − A per cycle: ${differences.map((difference) => difference.toFixed(3)).join(' ')}\n` +
+    `median B − A: ${median(differences).toFixed(3)} ms\n`
+  );
 }
 
 async function main() {
@@ -188,7 +208,8 @@ async function main() {
     process.stdout.write(
       `${formatTable(['build', 'bin', 'settings', 'requests', 'failed', 'CPU µs/request (all windows)', 'median of windows'], sides.map(describe))}\n` +
         `B ÷ A per cycle: ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')}\n` +
-        `median B ÷ A: ${median(ratios).toFixed(3)} (${settings.cycles} cycles of ${settings.windowMs / 1000} s windows at ${settings.clients} clients, ${settings.model}${settings.stream ? ' streamed' : ''})\n`,
+        `median B ÷ A: ${median(ratios).toFixed(3)} (${settings.cycles} cycles of ${settings.windowMs / 1000} s windows at ${settings.clients} clients, ${settings.model}${settings.stream ? ' streamed' : ''})\n` +
+        firstEventLines(a, b, settings),
     );
     if (a.failed + b.failed > 0) process.exitCode = 1;
   } finally {

@@ -46,6 +46,19 @@ describe('bench/compare-builds.js', () => {
     expect(stdout).toMatch(/median B ÷ A: [0-9.]+ \(1 cycles of 0.3 s windows at 2 clients, bench-stream-8 streamed\)/);
     const failedCells = stdout.split('\n').filter((line) => /^\| [AB] /.test(line)).map((row) => row.split('|')[5]!.trim());
     expect(failedCells).toEqual(['0', '0']);
+    expect(stdout).toMatch(/first event p50 \(median of windows\): A \d+\.\d{3} ms, B \d+\.\d{3} ms\n/);
+    expect(stdout).toMatch(/median B − A: -?\d+\.\d{3} ms/);
+  });
+
+  it('times the first events of paced streams at one client, saying how many windows had the client at real-time priority', { timeout: 60_000 }, async () => {
+    const bin = path.join(repositoryRoot, 'bin', 'switchyard.js');
+    const { code, stdout, stderr } = await compare(['--a', bin, '--model', 'bench-paced-20x2', '--stream', '--clients', '1', '--window', '0.4', '--cycles', '1', '--jit-warmup', '0.1']);
+    expect(code, stderr).toBe(0);
+    const line = /first event p50 \(median of windows\): A (\d+\.\d+) ms, B (\d+\.\d+) ms, real-time client in [0-2] of 2 windows/.exec(stdout);
+    expect(line, stdout).not.toBeNull();
+    // The first content comes 20 ms after the stream opens.
+    expect(Number(line![1])).toBeGreaterThanOrEqual(20);
+    expect(Number(line![2])).toBeGreaterThanOrEqual(20);
   });
 
   it('refuses a prelude it cannot read', async () => {
