@@ -53,7 +53,8 @@ export function summarizeBench(runs, cases) {
       }
       const row = { scenario: benchCase.scenario, caseId: benchCase.id, concurrency, targets, added, cpuRatios };
       if (benchCase.delayMs) row.theoreticalRequestsPerSecond = (concurrency * 1000) / benchCase.delayMs;
-      if (benchCase.paceMs) row.spread = spreadVerdicts(targets, benchCase.paceMs);
+      // Streams of two chunks are there for their first token; the spread is the long ones'.
+      if (benchCase.paceMs && !benchCase.firstTokenOnly) row.spread = spreadVerdicts(targets, benchCase.paceMs);
       rows.push(row);
     }
   }

@@ -4,6 +4,8 @@
 //   bench-delay-20      answer after 20 ms (any number of ms)
 //   bench-stream-64     stream 64 content chunks (any count), as fast as the event loop allows
 //   bench-paced-20      stream 64 content chunks, 20 ms apart (any interval)
+//   bench-paced-20x2    the same with 2 content chunks (any count): many short paced streams, whose
+//                       first tokens the bench times
 //   bench-claude-...    the same suffixes, for the Anthropic channel (the mock itself serves both
 //                       wire formats on either model name; the name only selects the behaviour)
 //
@@ -30,9 +32,9 @@ export function behaviourOfModel(model, defaults) {
   if (delay) behaviour.delayMs = Number(delay[1]);
   const stream = /-stream-(\d+)$/.exec(model);
   if (stream) behaviour.streamChunks = Number(stream[1]);
-  const paced = /-paced-(\d+)$/.exec(model);
+  const paced = /-paced-(\d+)(?:x(\d+))?$/.exec(model);
   if (paced) {
-    behaviour.streamChunks = PACED_STREAM_CHUNKS;
+    behaviour.streamChunks = paced[2] === undefined ? PACED_STREAM_CHUNKS : Number(paced[2]);
     behaviour.chunkIntervalMs = Number(paced[1]);
   }
   return behaviour;

@@ -19,6 +19,7 @@ const LATENCY_CASES = [
   ['stream-64', 'firstEventP50Ms', 'stream-64: added first token p50'],
   ['translated-64', 'firstEventP50Ms', 'translated-64: added first token p50'],
   ['paced-20', 'firstEventP50Ms', 'paced-20: added first token p50'],
+  ['paced-20-first', 'firstEventP50Ms', 'paced-20, 2 chunks: added first token p50'],
 ];
 
 function escapeXml(text) {

@@ -29,3 +29,31 @@ describe('the SWITCHYARD_WORKERS=2 target', () => {
     expect(workersCheck(undefined).pass).toBeNull();
   });
 });
+
+describe('the first token of a paced stream', () => {
+  const row = (caseId: string, switchyard: number, floor: number) => ({
+    caseId,
+    concurrency: 1,
+    added: { switchyard: { firstEventP50Ms: switchyard }, floor: { firstEventP50Ms: floor } },
+  });
+  const pacedCheck = (rows: object[]): Check & { note?: string } => {
+    const checks = evaluateTargets({ rows, perChunk: [] }) as (Check & { note?: string })[];
+    const found = checks.find((check) => check.description.startsWith('added time to first token, paced-20'));
+    if (!found) throw new Error('no paced first-token check');
+    return found;
+  };
+
+  it('is judged on the two-chunk streams, which give many first tokens a window, with the long streams and the floor beside', () => {
+    const check = pacedCheck([row('paced-20', 1.6, 1.2), row('paced-20-first', 0.8, 0.5)]);
+    expect(check).toMatchObject({ value: 0.8, pass: true });
+    expect(check.description).toContain('2-chunk streams');
+    expect(check.note).toBe('floor 0.50 ms; 64-chunk streams: 1.60 ms (floor 1.20)');
+    expect(pacedCheck([row('paced-20', 1.6, 1.2), row('paced-20-first', 1.3, 0.5)]).pass).toBe(false);
+  });
+
+  it('falls back on the long streams in results that have no short ones', () => {
+    const check = pacedCheck([row('paced-20', 0.9, 0.6)]);
+    expect(check).toMatchObject({ value: 0.9, pass: true });
+    expect(check.note).toBe('floor 0.60 ms');
+  });
+});
