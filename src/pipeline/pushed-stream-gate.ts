@@ -165,8 +165,9 @@ class PushedStreamGate implements StreamEventSink, StreamEventPushSource, AsyncI
       this.endConsumer();
       return false;
     }
-    // What was kept leaves now rather than at the end of the turn.
-    consumer.flush?.();
+    // No flush here. Within the reader's delivery, the events after these in the same upstream
+    // read leave with them once it returns (the writer uncorks on the next tick, before the
+    // opening's promises run); a resumed reader flushes once it has delivered what it held.
     if (!fromReader) this.upstream?.resume();
     return true;
   }
