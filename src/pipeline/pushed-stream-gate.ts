@@ -13,8 +13,7 @@ export type StreamCommitListener = (events: AsyncIterable<StreamEvent>) => void;
  * the next channel is tried. That event commits the stream: `onCommit` hears of it at once, from
  * within the reader's own callback, and a consumer that attaches its sink there (`pushTo`) is
  * given the kept events in the same call. The first content then reaches the client with no
- * promise settled in between: after a silence every step of that chain ran cold, and a paced
- * stream's first token waited a third of a millisecond for it.
+ * promise settled in between; after a silence every step of that chain ran cold (decision 0019).
  *
  * Afterwards each event goes straight from the reader to the consumer's sink, `observe` (the
  * meter) seeing it on the way, as before.
