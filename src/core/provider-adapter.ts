@@ -68,8 +68,7 @@ export interface StreamEventPush {
  * pulling or `pushTo`, never both; nothing is delivered from within `pushTo` itself.
  */
 export interface StreamEventPushSource {
-  /** `first`: events read before, delivered ahead of the rest. */
-  pushTo(sink: StreamEventSink, first?: readonly StreamEvent[]): StreamEventPush;
+  pushTo(sink: StreamEventSink): StreamEventPush;
 }
 
 export function canPushStreamEvents<T extends object>(source: T): source is T & StreamEventPushSource {

@@ -62,9 +62,8 @@ class PushedStreamGate implements StreamEventSink, StreamEventPushSource, AsyncI
 
   // The consumer's side.
 
-  pushTo(sink: StreamEventSink, first: readonly StreamEvent[] = []): StreamEventPush {
+  pushTo(sink: StreamEventSink): StreamEventPush {
     this.consumer = sink;
-    if (first.length > 0) this.kept.splice(this.keptIndex, 0, ...first);
     // Attached while committing, the kept events follow as soon as `onCommit` returns; attached
     // later, from the next microtask, since nothing is delivered from within `pushTo`.
     if (!this.committing) queueMicrotask(() => this.resumeConsumer(false));

@@ -121,9 +121,10 @@ describe('readJsonEventStream, pushed', () => {
     const body = new PassThrough();
     const opened = openedOver(body);
     const { sink, received, ended } = recordingSink();
-    body.write(frame({ text: 'b' }));
+    const reader = pushing(opened);
+    body.write(frame({ text: 'a' }) + frame({ text: 'b' }));
     await tick();
-    pushing(opened).pushTo(sink, [{ type: 'text-delta', choiceIndex: 0, text: 'a' }]);
+    reader.pushTo(sink);
     expect(received).toEqual([]);
     await tick();
     expect(received).toEqual(['a', 'b']);
@@ -152,9 +153,9 @@ describe('readJsonEventStream, pushed', () => {
       flush: () => log.push('flush'),
     };
     const reader = pushing(openedOver(body));
-    body.write(frame({ text: 'b' }));
+    body.write(frame({ text: 'a' }) + frame({ text: 'b' }));
     await tick();
-    reader.pushTo(sink, [{ type: 'text-delta', choiceIndex: 0, text: 'a' }]);
+    reader.pushTo(sink);
     await tick();
     expect(log).toEqual(['a', 'b', 'flush']);
     // One socket read can carry several body chunks: their events leave together at the turn's end.

@@ -78,11 +78,10 @@ class PushedJsonEvents<Wire> implements AsyncIterator<StreamEvent>, StreamEventP
     body.resume();
   }
 
-  /** Events go to `sink` from a later turn on; `first` ahead of everything else. */
-  pushTo(sink: StreamEventSink, first: readonly StreamEvent[] = []): StreamEventPush {
+  /** Events go to `sink` from a later turn on, those read before first. */
+  pushTo(sink: StreamEventSink): StreamEventPush {
     this.sink = sink;
     this.sinkHeld = true;
-    if (first.length > 0) this.queue.splice(this.head, 0, ...first);
     queueMicrotask(() => this.resumeSink());
     return { resume: () => this.resumeSink(), stop: () => this.stopSink() };
   }
