@@ -67,9 +67,10 @@ export async function streamChat(options: {
       headers['x-switchyard-attempts'] = String(answered.attempts);
       headers['x-switchyard-model'] = answered.model;
     }
+    if (options.headers) Object.assign(headers, options.headers);
     // With the stream's first events in hand, the headers leave with them: one packet, and one
     // wake-up of the client, fewer.
-    writer.open({ ...headers, ...options.headers }, { flush: answered === null });
+    writer.open(headers, { flush: answered === null });
     writer.keepAlive(keepAliveMs);
     const begin = encoder.begin?.();
     if (begin) writer.writeNow(begin);
