@@ -89,6 +89,8 @@ describe('CPU ratios between targets', () => {
     expect(floor!.value).toBeCloseTo(1.4, 6);
     const portkey = found.find((check) => check.description === 'chat CPU/request, Switchyard / Portkey (1 client)');
     expect(portkey!.pass).toBe(true);
+    // Beside the bar on Portkey, what the bare floor proxy itself costs against Portkey.
+    expect(portkey!.note).toBe("rounds 0.14, 0.14, 0.14; ratio of the medians 0.14; the floor proxy's own 0.100");
 
     const dearer = drifting.map((entry) => (entry.target === 'switchyard' ? { ...entry, cpuMicrosecondsPerRequest: entry.cpuMicrosecondsPerRequest * 1.2 } : entry));
     const failing = (await checks(await summarize(dearer))).find((check) => check.description === floor!.description);

@@ -57,3 +57,25 @@ describe('the first token of a paced stream', () => {
     expect(check.note).toBe('floor 0.60 ms');
   });
 });
+
+describe('the added latency at one client', () => {
+  const latencyChecks = (added: object) => {
+    const checks = evaluateTargets({ rows: [{ caseId: 'chat', concurrency: 1, added }], perChunk: [] }) as (Check & { note?: string })[];
+    return checks.filter((check) => check.description.startsWith('chat added latency'));
+  };
+
+  it('is judged on Switchyard, with the floor proxy on the same bar beside it', () => {
+    const [p50, p99] = latencyChecks({ switchyard: { p50Ms: 0.314, p99Ms: 2.46 }, floor: { p50Ms: 0.2826, p99Ms: 0.991 } });
+    expect(p50).toMatchObject({ description: 'chat added latency p50 at 1 client', value: 0.314, pass: false, note: 'floor 0.283 ms' });
+    expect(p99).toMatchObject({ description: 'chat added latency p99 at 1 client', value: 2.46, pass: false, note: 'floor 0.991 ms' });
+    expect(latencyChecks({ switchyard: { p50Ms: 0.25, p99Ms: 0.9 } }).map((check) => [check.pass, check.note])).toEqual([
+      [true, undefined],
+      [true, undefined],
+    ]);
+  });
+
+  it('is not judged when the run did not measure it', () => {
+    const [p50] = latencyChecks({});
+    expect(p50).toMatchObject({ pass: null, note: 'not measured in this run' });
+  });
+});
