@@ -2,7 +2,9 @@
 // a child of a bench script (port reported over IPC) or by hand: `node bench/mock-upstream.js --port 9000`.
 // Env: MOCK_STREAM_CHUNKS (default 20), MOCK_CHUNK_INTERVAL_MS (default 0), for models whose name
 // does not choose them (see lib/mock-model-behaviour.js).
-// IPC: `{type: 'in-flight', id}` answers the requests open now and the peak since the last query.
+// IPC: `{type: 'in-flight', id}` answers the requests open now and the peak since the last query;
+// `{type: 'path-marks', id, record}` answers the path marks taken since the last query and records
+// from then on while `record` is true (lib/mock-openai-upstream.js).
 import { announceReady, requestedPort } from './lib/child-ready.js';
 import { createMockOpenAIUpstream } from './lib/mock-openai-upstream.js';
 
@@ -16,5 +18,10 @@ process.on('message', (message) => {
   if (message && typeof message === 'object' && message.type === 'in-flight') {
     process.send?.({ type: 'in-flight', id: message.id, current: server.inFlight.current, peak: server.inFlight.peak });
     server.inFlight.peak = server.inFlight.current;
+  }
+  if (message && typeof message === 'object' && message.type === 'path-marks') {
+    process.send?.({ type: 'path-marks', id: message.id, marks: server.pathMarks.marks });
+    server.pathMarks.marks = [];
+    server.pathMarks.recording = message.record === true;
   }
 });

@@ -54,8 +54,8 @@ export async function startBenchChild(scriptPath, options) {
   });
 
   let nextQueryId = 0;
-  /** Sends `{type, id}` over IPC and resolves with the child's answer of the same type and id. */
-  const query = (type) => {
+  /** Sends `{type, id, ...fields}` over IPC and resolves with the child's answer of the same type and id. */
+  const query = (type, fields = {}) => {
     const id = (nextQueryId += 1);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -70,7 +70,7 @@ export async function startBenchChild(scriptPath, options) {
         }
       };
       child.on('message', onMessage);
-      child.send({ type, id });
+      child.send({ ...fields, type, id });
     });
   };
   return {

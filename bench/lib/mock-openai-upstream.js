@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { anthropicMessage, anthropicStreamEvents } from './mock-anthropic-frames.js';
 import { behaviourOfModel } from './mock-model-behaviour.js';
+import { monotonicMs } from './monotonic-clock.js';
 import { openAICompletion, openAIStreamEvents } from './mock-openai-frames.js';
 
 /**
@@ -16,15 +17,25 @@ import { openAICompletion, openAIStreamEvents } from './mock-openai-frames.js';
  */
 
 /**
+ * @typedef {object} PathMark
+ * @property {number} arrivedAt when the request's head was read, on the machine's monotonic clock (ms)
+ * @property {number} firstContentAt when an OpenAI stream's first content event was written; NaN otherwise
+ */
+
+/**
  * @param {MockUpstreamOptions} [options]
- * @returns {http.Server & { inFlight: { current: number, peak: number } }}
+ * @returns {http.Server & { inFlight: { current: number, peak: number }, pathMarks: { recording: boolean, marks: PathMark[] } }}
  */
 export function createMockOpenAIUpstream(options = {}) {
   const defaults = { streamChunks: options.streamChunks ?? 20, chunkIntervalMs: options.chunkIntervalMs ?? 0 };
   const inFlight = { current: 0, peak: 0 };
+  /** When `recording`, each request's arrival and first content write (`first-token-paths.js`). */
+  const pathMarks = { recording: false, /** @type {PathMark[]} */ marks: [] };
   let sequence = 0;
 
   const server = http.createServer((request, response) => {
+    const mark = pathMarks.recording ? { arrivedAt: monotonicMs(), firstContentAt: Number.NaN } : undefined;
+    if (mark) pathMarks.marks.push(mark);
     if (request.method === 'GET' && request.url === '/v1/models') {
       sendJson(response, 200, { object: 'list', data: [{ id: 'bench-model', object: 'model', created: 0, owned_by: 'bench' }] });
       return;
@@ -58,7 +69,7 @@ export function createMockOpenAIUpstream(options = {}) {
       const answer = () => {
         if (response.destroyed) return;
         if (dialect === 'anthropic') answerAnthropic(response, body, `msg_bench${sequence}`, behaviour);
-        else answerOpenAI(response, body, `chatcmpl-bench${sequence}`, behaviour);
+        else answerOpenAI(response, body, `chatcmpl-bench${sequence}`, behaviour, mark);
       };
       if (behaviour.delayMs > 0) setTimeout(answer, behaviour.delayMs);
       else answer();
@@ -67,7 +78,7 @@ export function createMockOpenAIUpstream(options = {}) {
   // Longer than any client's idle timeout, so a reused socket is never closed under a request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  return Object.assign(server, { inFlight });
+  return Object.assign(server, { inFlight, pathMarks });
 }
 
 function dialectOfPath(url) {
@@ -76,14 +87,16 @@ function dialectOfPath(url) {
   return undefined;
 }
 
-function answerOpenAI(response, body, id, behaviour) {
+function answerOpenAI(response, body, id, behaviour, mark) {
   const promptTokens = estimatePromptTokens(body.messages, undefined);
   if (body.stream !== true) {
     sendJson(response, 200, openAICompletion(id, body.model, promptTokens));
     return;
   }
   const includeUsage = body.stream_options?.include_usage === true;
-  writeEvents(response, openAIStreamEvents(id, body.model, promptTokens, behaviour.streamChunks, includeUsage), behaviour.chunkIntervalMs);
+  // The first event only names the role; the second carries the first content.
+  const onWrite = mark && ((index) => index === 1 && (mark.firstContentAt = monotonicMs()));
+  writeEvents(response, openAIStreamEvents(id, body.model, promptTokens, behaviour.streamChunks, includeUsage), behaviour.chunkIntervalMs, onWrite);
 }
 
 function answerAnthropic(response, body, id, behaviour) {
@@ -96,7 +109,7 @@ function answerAnthropic(response, body, id, behaviour) {
 }
 
 /** Each event in its own write and its own event-loop turn, so the stream arrives as real chunks. */
-function writeEvents(response, events, chunkIntervalMs) {
+function writeEvents(response, events, chunkIntervalMs, onWrite) {
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   let next = 0;
   let closed = false;
@@ -106,6 +119,7 @@ function writeEvents(response, events, chunkIntervalMs) {
   const writeNext = () => {
     if (closed) return;
     response.write(events[next]);
+    onWrite?.(next);
     next += 1;
     if (next === events.length) response.end();
     else if (chunkIntervalMs > 0) setTimeout(writeNext, chunkIntervalMs);
