@@ -2,6 +2,7 @@
 // as soon as the previous one finished, one keep-alive connection per client.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { performanceToMonotonicMs } from './monotonic-clock.js';
 
 /**
  * @typedef {object} LoadRequest
@@ -11,6 +12,8 @@ import { Pool } from 'undici';
  * @property {boolean} [stream] read the answer as SSE and time its first token (first delta with content)
  * @property {string} [endMarker] text the end of a complete stream contains (default `[DONE]`)
  * @property {boolean} [recordGaps] streaming only: record the time between consecutive `data:` events
+ * @property {boolean} [recordTimes] streaming only: record when each complete stream was sent and
+ *   when its first token came, on the machine's monotonic clock (`times`)
  */
 
 /**
@@ -24,6 +27,8 @@ import { Pool } from 'undici';
  * @property {number[]} gapsMs with `recordGaps`: time between consecutive `data:` events as they
  *   reached the client (0 for events that arrived in the same read as the one before)
  * @property {number} dataEvents with `recordGaps`: `data:` events received in complete streams
+ * @property {{ sentAt: number, firstEventAt: number }[]} times with `recordTimes`: per complete stream,
+ *   in the order sent, in ms on the machine's monotonic clock
  */
 
 /**
@@ -65,6 +70,7 @@ async function runWindow(pool, concurrency, durationMs, request) {
   const latenciesMs = [];
   const firstEventMs = [];
   const gapsMs = [];
+  const times = [];
   let dataEvents = 0;
   let completed = 0;
   let failed = 0;
@@ -81,6 +87,9 @@ async function runWindow(pool, concurrency, durationMs, request) {
           completed += 1;
           latenciesMs.push(performance.now() - sent);
           if (outcome.firstEventAt !== undefined) firstEventMs.push(outcome.firstEventAt - sent);
+          if (request.recordTimes && outcome.firstEventAt !== undefined) {
+            times.push({ sentAt: performanceToMonotonicMs(sent), firstEventAt: performanceToMonotonicMs(outcome.firstEventAt) });
+          }
           if (outcome.gaps) {
             for (const gap of outcome.gaps) gapsMs.push(gap);
             dataEvents += outcome.gaps.length + 1;
@@ -98,7 +107,7 @@ async function runWindow(pool, concurrency, durationMs, request) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
-  return { completed, failed, firstFailure, elapsedMs: performance.now() - started, latenciesMs, firstEventMs, gapsMs, dataEvents };
+  return { completed, failed, firstFailure, elapsedMs: performance.now() - started, latenciesMs, firstEventMs, gapsMs, dataEvents, times };
 }
 
 async function sendPlain(pool, request) {
