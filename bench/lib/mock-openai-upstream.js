@@ -19,7 +19,7 @@ import { openAICompletion, openAIStreamEvents } from './mock-openai-frames.js';
 /**
  * @typedef {object} PathMark
  * @property {number} arrivedAt when the request's head was read, on the machine's monotonic clock (ms)
- * @property {number} firstContentAt when an OpenAI stream's first content event was written; NaN otherwise
+ * @property {number} firstContentAt when an OpenAI stream's first content event was about to be written; NaN otherwise
  */
 
 /**
@@ -118,8 +118,9 @@ function writeEvents(response, events, chunkIntervalMs, onWrite) {
   });
   const writeNext = () => {
     if (closed) return;
-    response.write(events[next]);
+    // Noted before the write: a client on the other core may read the bytes before it returns.
     onWrite?.(next);
+    response.write(events[next]);
     next += 1;
     if (next === events.length) response.end();
     else if (chunkIntervalMs > 0) setTimeout(writeNext, chunkIntervalMs);
