@@ -61,7 +61,8 @@ function summarize(windows) {
       const figures = PARTS.map((part) => median(own.map((window) => window[part])));
       const added = PARTS.map((part) => (name === 'direct' ? Number.NaN : median(own.map((window, round) => window[part] - direct[round][part]))));
       const streams = own.reduce((sum, window) => sum + window.streams, 0);
-      rows.push({ benchCase, name, figures, added, streams });
+      const unmatched = own.reduce((sum, window) => sum + window.unmatched, 0);
+      rows.push({ benchCase, name, figures, added, streams, unmatched });
     }
   }
   return rows;
@@ -77,12 +78,16 @@ function report(rows, realtimeWindows, totalWindows) {
   for (const benchCase of CASES) lines.push(`- ${benchCase.id}: ${benchCase.model}, ${benchCase.label}`);
   lines.push('- upstream: from the mock reading the request to its writing the first content, its pause included');
   lines.push(`- "added": the target less direct-to-mock in the same round, in ms; real-time client in ${realtimeWindows} of ${totalWindows} windows`);
-  const pauseCost = (name, index) => {
+  lines.push(`- streams that could not be paired with an upstream request (left out): ${rows.reduce((sum, row) => sum + row.unmatched, 0)}`);
+  const pauseCost = (name, part) => {
+    const index = PARTS.indexOf(part);
     const [unpaced, paced] = CASES.map((benchCase) => rows.find((row) => row.benchCase === benchCase && row.name === name).added[index]);
     return paced - unpaced;
   };
   for (const name of proxies) {
-    lines.push(`- ${name}: a 20 ms pause adds ${pauseCost(name, 1).toFixed(3)} ms to its way there and ${pauseCost(name, 3).toFixed(3)} ms to its way back`);
+    const there = pauseCost(name, 'requestPathMs').toFixed(3);
+    const back = pauseCost(name, 'contentPathMs').toFixed(3);
+    lines.push(`- ${name}: a 20 ms pause adds ${there} ms to its way there and ${back} ms to its way back`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -36,6 +36,8 @@ describe('bench/first-token-paths.js', () => {
       expect(added.every((value) => Number.isNaN(value)), row.join(' ')).toBe(row[1] === 'direct');
     }
     expect(stdout).toMatch(/real-time client in [0-6] of 6 windows/);
+    // One client, no failover: every stream has its own upstream request.
+    expect(stdout).toMatch(/streams that could not be paired with an upstream request \(left out\): 0\n/);
     expect(stdout).toMatch(/- switchyard: a 20 ms pause adds -?\d+\.\d{3} ms to its way there and -?\d+\.\d{3} ms to its way back/);
   });
 });
