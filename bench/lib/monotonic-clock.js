@@ -11,7 +11,7 @@ export function monotonicMs() {
 /**
  * The monotonic reading less `performance.now()`'s, taken between two `performance.now()` readings
  * as close together as a few tries give: a single pair of calls can be microseconds apart (the
- * first calls run cold), which the way back of an answer straight from the mock (about 16 µs)
+ * first calls run cold), which the way back of an answer straight from the mock (about 45 µs)
  * would feel.
  */
 function measurePerformanceOffsetMs() {
