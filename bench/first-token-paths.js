@@ -9,7 +9,10 @@
 // Windows run with the client at real-time priority, as the bench times first tokens.
 //
 //   npm run build && node bench/first-token-paths.js [--rounds 5] [--seconds 4] [--jit-warmup 3]
-//     [--targets floor,switchyard[,portkey]]
+//     [--targets floor,switchyard[,portkey][,floor-held]]
+//
+// `floor-held` is the floor proxy holding a stream's head until its first content, as Switchyard
+// does: what holding the head costs a first token by itself, on the client's side included.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requestFor, startTargets } from './lib/bench-targets.js';

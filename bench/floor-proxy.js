@@ -7,6 +7,11 @@
 // FLOOR_WORKERS=N (N > 1) runs N node:cluster workers on one port, as SWITCHYARD_WORKERS does, so
 // that the bench can tell what a second worker costs any Node proxy on the machine from what it
 // costs Switchyard.
+//
+// FLOOR_HOLD_HEAD=1 holds a stream's head and first events until its first content, and sends them
+// in one write, as Switchyard does so that a stream failing before any content can still fail over
+// or get its own status (decision 0019). `first-token-paths.js --targets floor,floor-held` compares
+// the two, to tell what holding the head costs a first token by itself.
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { request } from 'undici';
@@ -16,6 +21,9 @@ const upstreamUrl = `${upstreamOrigin()}/v1/chat/completions`;
 const upstreamHeaders = { 'content-type': 'application/json', authorization: 'Bearer floor-bench-upstream-key' };
 
 const workerCount = Number(process.env.FLOOR_WORKERS ?? 1);
+const holdHead = process.env.FLOOR_HOLD_HEAD === '1';
+// What the bench's load loop counts as a stream's first token.
+const FIRST_CONTENT = /"(?:content|text)":"[^"]/;
 if (workerCount > 1 && cluster.isPrimary) startWorkers(workerCount);
 else serve();
 
@@ -73,8 +81,35 @@ async function forward(text, outgoing) {
     sendJson(outgoing, upstream.statusCode, await upstream.body.json());
     return;
   }
-  outgoing.writeHead(upstream.statusCode, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  const writeHead = () => outgoing.writeHead(upstream.statusCode, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  if (holdHead) {
+    await pipeHoldingHead(upstream.body, outgoing, writeHead);
+    return;
+  }
+  writeHead();
   for await (const chunk of upstream.body) outgoing.write(chunk);
+  outgoing.end();
+}
+
+/** Keeps the head and the chunks read until one carries content (the mock writes one event a chunk). */
+async function pipeHoldingHead(body, outgoing, writeHead) {
+  let held = [];
+  const release = () => {
+    outgoing.cork();
+    writeHead();
+    for (const chunk of held) outgoing.write(chunk);
+    outgoing.uncork();
+    held = null;
+  };
+  for await (const chunk of body) {
+    if (held === null) {
+      outgoing.write(chunk);
+      continue;
+    }
+    held.push(chunk);
+    if (FIRST_CONTENT.test(chunk.toString('latin1'))) release();
+  }
+  if (held !== null) release();
   outgoing.end();
 }
 

@@ -1,6 +1,7 @@
 // The processes of the gateway bench, each on its own port: the mock upstream (`direct`), the floor
-// proxy and Switchyard (each with one worker, and with two for the workers scenario) and the Portkey
-// gateway; and the request each of them gets for a case.
+// proxy and Switchyard (each with one worker, and with two for the workers scenario), the Portkey
+// gateway, and for `first-token-paths.js` the floor proxy holding a stream's head until its first
+// content (`floor-held`); and the request each of them gets for a case.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { anthropicRequestBody, openAIRequestBody } from './bench-scenarios.js';
@@ -35,6 +36,11 @@ export async function startTargets({ benchDirectory, binPath, temporaryDirectory
   const starters = {
     floor: async () =>
       fromBenchChild('floor', await startBenchChild(path.join(benchDirectory, 'floor-proxy.js'), { name: 'floor proxy', env: { UPSTREAM_ORIGIN: mock.origin } })),
+    'floor-held': async () =>
+      fromBenchChild(
+        'floor-held',
+        await startBenchChild(path.join(benchDirectory, 'floor-proxy.js'), { name: 'floor proxy, head held', env: { UPSTREAM_ORIGIN: mock.origin, FLOOR_HOLD_HEAD: '1' } }),
+      ),
     switchyard: () => startSwitchyard('switchyard', 1, { binPath, temporaryDirectory, mockOrigin: mock.origin, log }),
     portkey: async () =>
       fromBenchChild('portkey', await startBenchChild(path.join(benchDirectory, 'portkey-gateway.js'), { name: 'Portkey gateway', timeoutMs: 40_000 })),
