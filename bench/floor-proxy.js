@@ -16,14 +16,13 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import { request } from 'undici';
 import { announcePort, announceReady, requestedPort, upstreamOrigin } from './lib/child-ready.js';
+import { FIRST_TOKEN } from './lib/load-loop.js';
 
 const upstreamUrl = `${upstreamOrigin()}/v1/chat/completions`;
 const upstreamHeaders = { 'content-type': 'application/json', authorization: 'Bearer floor-bench-upstream-key' };
 
 const workerCount = Number(process.env.FLOOR_WORKERS ?? 1);
 const holdHead = process.env.FLOOR_HOLD_HEAD === '1';
-// What the bench's load loop counts as a stream's first token.
-const FIRST_CONTENT = /"(?:content|text)":"[^"]/;
 if (workerCount > 1 && cluster.isPrimary) startWorkers(workerCount);
 else serve();
 
@@ -91,7 +90,10 @@ async function forward(text, outgoing) {
   outgoing.end();
 }
 
-/** Keeps the head and the chunks read until one carries content (the mock writes one event a chunk). */
+/**
+ * Keeps the head and the chunks read until one carries what the load loop counts as the first
+ * token (the mock writes one event a chunk).
+ */
 async function pipeHoldingHead(body, outgoing, writeHead) {
   let held = [];
   const release = () => {
@@ -107,7 +109,7 @@ async function pipeHoldingHead(body, outgoing, writeHead) {
       continue;
     }
     held.push(chunk);
-    if (FIRST_CONTENT.test(chunk.toString('latin1'))) release();
+    if (FIRST_TOKEN.test(chunk.toString('latin1'))) release();
   }
   if (held !== null) release();
   outgoing.end();

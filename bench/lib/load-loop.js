@@ -154,7 +154,7 @@ async function sendStreaming(pool, request, sent) {
 }
 
 /** A delta that carries text: OpenAI `"content":"…"` or Anthropic `"text":"…"`, not empty. */
-const FIRST_TOKEN = /"(?:content|text)":"[^"]/;
+export const FIRST_TOKEN = /"(?:content|text)":"[^"]/;
 
 function countOccurrences(text, part) {
   let count = 0;
