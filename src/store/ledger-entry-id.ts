@@ -15,6 +15,10 @@ let offset = pool.length;
 
 let lastMilliseconds = -1;
 let sequence = 0;
+// The time's hex text, kept for the ids of the same millisecond: a batch's entries share it, and
+// a time past 2^31 turns to hex through a slow conversion of a double.
+let lastTimeText = '';
+let lastTimeTextFor = -1;
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
@@ -37,7 +41,11 @@ export function newLedgerEntryId(now: number = Date.now()): string {
     randomFillSync(pool);
     offset = 0;
   }
-  const time = milliseconds.toString(16).padStart(12, '0').slice(-12);
+  if (milliseconds !== lastTimeTextFor) {
+    const time = milliseconds.toString(16).padStart(12, '0').slice(-12);
+    lastTimeText = `${time.slice(0, 8)}-${time.slice(8)}`;
+    lastTimeTextFor = milliseconds;
+  }
   const versionAndSequence = (0x7000 | sequence).toString(16);
   // Variant 10xx in the top bits of the first random byte.
   const variant = HEX[(pool[offset]! & 0x3f) | 0x80]!;
@@ -45,5 +53,5 @@ export function newLedgerEntryId(now: number = Date.now()): string {
   let tail = '';
   for (let index = 2; index < RANDOM_BYTES_PER_ID; index += 1) tail += HEX[pool[offset + index]!]!;
   offset += RANDOM_BYTES_PER_ID;
-  return `${time.slice(0, 8)}-${time.slice(8)}-${versionAndSequence}-${clockSequence}-${tail}`;
+  return `${lastTimeText}-${versionAndSequence}-${clockSequence}-${tail}`;
 }
