@@ -4,17 +4,25 @@ import type { AttemptRecord, HoldRecord, LedgerRecord, LedgerSettlement } from '
 import { attemptRecord } from '../store/store-fixtures.js';
 import { makeSettlement } from './settlement-fixtures.js';
 
+const GENERATION_ORDER = [
+  'id', 'accountId', 'keyId', 'model', 'provider', 'channel', 'endpoint', 'status', 'httpStatus', 'errorCode', 'stream',
+  'promptTokens', 'completionTokens', 'cachedTokens', 'cacheWriteTokens', 'reasoningTokens', 'usageEstimated', 'cost',
+  'latencyMs', 'ttftMs', 'attempts', 'createdAt',
+] as const;
+const ATTEMPT_ORDER = ['attempt', 'channel', 'provider', 'model', 'status', 'upstreamStatus', 'errorCode', 'errorMessage', 'latencyMs', 'startedAt'] as const;
+
 /** The line's documented shape, written by the generic serialiser: what the encoder must equal. */
 function documentedShape(record: LedgerRecord): unknown {
   if ('hold' in record) return { v: 2, hold: { ...record.hold, amount: record.hold.amount.toString() } };
-  const shape: Record<string, unknown> = {
-    v: 2,
-    generation: { ...record.generation, cost: record.generation.cost.toString() },
-    charge: record.charge.toString(),
-  };
-  if (record.heldAmount !== undefined) shape['held'] = record.heldAmount.toString();
-  if (record.budgetPeriodStart !== undefined) shape['period'] = record.budgetPeriodStart;
-  if (record.attemptLog !== undefined) shape['attempts'] = record.attemptLog;
+  const generation = { ...record.generation, cost: record.generation.cost.toString() };
+  const shape = [
+    3,
+    ...GENERATION_ORDER.map((field) => generation[field]),
+    record.charge.toString(),
+    record.heldAmount === undefined ? null : record.heldAmount.toString(),
+    record.budgetPeriodStart === undefined ? false : record.budgetPeriodStart,
+    record.attemptLog === undefined ? null : record.attemptLog.map((attempt) => ATTEMPT_ORDER.map((field) => attempt[field])),
+  ];
   return JSON.parse(JSON.stringify(shape));
 }
 
@@ -48,6 +56,7 @@ const records: Array<[string, LedgerRecord]> = [
   ['a plain settlement', makeSettlement('gen-plain')],
   ['a settlement with every optional part and awkward text', everything],
   ['a settlement whose budget period is null and attempt log empty', { ...makeSettlement('gen-null-period'), budgetPeriodStart: null, attemptLog: [] }],
+  ['a settlement with a budget period and no attempt log', { ...makeSettlement('gen-period'), budgetPeriodStart: 1_699_999_000_000 }],
   ['a hold', { hold }],
 ];
 
@@ -62,7 +71,39 @@ describe('settlement line encoding', () => {
 
   it('writes a number JSON cannot hold as null, which the reader refuses', () => {
     const line = encodeSettlementLine(makeSettlement('gen-nan', 1n, { latencyMs: Number.NaN }));
-    expect(line).toContain('"latencyMs":null');
+    expect((JSON.parse(line) as unknown[])[1 + GENERATION_ORDER.indexOf('latencyMs')]).toBeNull();
     expect(() => decodeSettlementLine(line.trimEnd())).toThrow(/latencyMs/);
+  });
+
+  it('refuses a line of the current version with a value missing or of the wrong type', () => {
+    const line = JSON.parse(encodeSettlementLine(everything)) as unknown[];
+    expect(() => decodeSettlementLine(JSON.stringify(line.slice(0, -1)))).toThrow(/not a settlement journal line/);
+    const textCharge = [...line];
+    textCharge[23] = 12;
+    expect(() => decodeSettlementLine(JSON.stringify(textCharge))).toThrow(/charge/);
+    const badStatus = [...line];
+    badStatus[1 + GENERATION_ORDER.indexOf('status')] = 'pending';
+    expect(() => decodeSettlementLine(JSON.stringify(badStatus))).toThrow(/unknown status pending/);
+    const shortAttempt = [...line];
+    shortAttempt[26] = [[1, null, null, 'gpt-4o-mini', 'success']];
+    expect(() => decodeSettlementLine(JSON.stringify(shortAttempt))).toThrow(/attempt/);
+    expect(() => decodeSettlementLine(JSON.stringify([4, ...line.slice(1)]))).toThrow(/not a settlement journal line/);
+  });
+
+  it('still reads the lines of versions 1 and 2', () => {
+    const generation = { ...everything.generation, cost: everything.generation.cost.toString() };
+    const attempts = everything.attemptLog!;
+    const version2 = {
+      v: 2,
+      generation,
+      charge: everything.charge.toString(),
+      held: everything.heldAmount!.toString(),
+      period: everything.budgetPeriodStart,
+      attempts,
+    };
+    expect(decodeSettlementLine(JSON.stringify(version2))).toEqual(everything);
+    const version1 = { v: 1, generation, charge: everything.charge.toString() };
+    expect(decodeSettlementLine(JSON.stringify(version1))).toEqual({ generation: everything.generation, charge: everything.charge });
+    expect(() => decodeSettlementLine(JSON.stringify({ ...version2, attempts: [{ ...attempts[0], status: 'pending' }] }))).toThrow(/attempt status/);
   });
 });
