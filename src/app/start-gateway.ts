@@ -103,9 +103,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     directory: options.worker?.journalDirectory ?? journalDirectory(dataDir),
     onSyncError: (error) => logger.error({ err: error }, 'journal sync failed'),
   });
+  // The HTTP layer counts the requests in flight here.
+  const activity = { inFlight: 0 };
   const settlements = new SettlementWriter({
     store,
     journal,
+    // A lone request's record cannot share a write with another's, so it is written at once.
+    writeAtOnce: () => activity.inFlight <= 1,
     ...(env.SWITCHYARD_SETTLEMENT_FLUSH_MS ? { flushIntervalMs: Number(env.SWITCHYARD_SETTLEMENT_FLUSH_MS) } : {}),
     onError: (error) => logger.error({ err: error }, 'settlement store write failed; will retry'),
   });
@@ -176,7 +180,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     bodyLimitBytes: config.current().server.bodyLimitBytes,
     streamKeepaliveMs: () => config.current().server.streamKeepaliveMs,
     storedResponsesTtlMs: config.current().server.storedResponsesTtlMs,
-    activity: { inFlight: 0 },
+    activity,
   };
   // Read at scrape time from the count the HTTP layer keeps anyway, rather than a gauge moved twice per request.
   metrics.addGauge('switchyard_http_requests_in_flight', 'Requests being handled now.', () => services.activity.inFlight);

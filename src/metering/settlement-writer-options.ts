@@ -24,6 +24,12 @@ export interface SettlementWriterOptions {
   /** First retry delay after a failed store call; doubles per failure up to `retryMaxMs`. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * Whether a record goes to the journal as it is recorded rather than with the others of its
+   * turn of the event loop (`journal-append-group.ts`): true when no other can join it, as when
+   * one request is in flight. Unset: always with its turn.
+   */
+  writeAtOnce?: () => boolean;
   /** Called after the store confirmed a settlement (new or already stored). */
   onSettled?: (settlement: Settlement) => void;
   /** Called after each confirmed batch with the records of this run in it (not those read back from earlier runs). */

@@ -62,7 +62,7 @@ export class SettlementWriter {
   private backlog: JournalPosition | null = null;
   private readonly segments = new JournalSegmentStates();
   private readonly pendingByAccount = new Map<string, bigint>();
-  private readonly unwritten = new JournalAppendGroup<UnwrittenRecord>((records) => this.journalAndQueue(records));
+  private readonly unwritten: JournalAppendGroup<UnwrittenRecord>;
 
   private recordedLive = 0;
   private confirmedLive = 0;
@@ -96,6 +96,7 @@ export class SettlementWriter {
     this.onSettled = options.onSettled;
     if (options.onStored) this.storedListeners.push(options.onStored);
     this.onError = options.onError;
+    this.unwritten = new JournalAppendGroup<UnwrittenRecord>((records) => this.journalAndQueue(records), options.writeAtOnce);
   }
 
   /**

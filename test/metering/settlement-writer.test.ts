@@ -187,6 +187,31 @@ describe('SettlementWriter journal writes', () => {
     await writer.close();
   });
 
+  it('writes a record at once when told no other can join it, and defers again when others can', async () => {
+    const store = new CountingStore();
+    const directory = freshDirectory();
+    const journal = new SettlementJournal({ directory, fsyncIntervalMs: null });
+    const appendLines = vi.spyOn(journal, 'appendEncodedLines');
+    let alone = true;
+    const writer = new SettlementWriter({ store, journal, flushIntervalMs: NEVER, writeAtOnce: () => alone });
+    await writer.start();
+    // Written before `record` returns: nothing to wait for.
+    expect(writer.record(makeSettlement('gen-alone'))).toBeNull();
+    expect(appendLines).toHaveBeenCalledTimes(1);
+    const segment = journal.currentSegment!;
+    expect(journal.readSegment(segment, 0, 100).records.map((record) => ('generation' in record ? record.generation.id : ''))).toEqual(['gen-alone']);
+    alone = false;
+    const written = ids('gen-crowd', 3).map((id) => writer.record(makeSettlement(id)));
+    expect(written.every((promise) => promise instanceof Promise)).toBe(true);
+    expect(appendLines).toHaveBeenCalledTimes(1);
+    await written[0];
+    expect(appendLines).toHaveBeenCalledTimes(2);
+    expect(appendLines.mock.calls[1]![0].ends).toHaveLength(3);
+    await writer.flush();
+    expect([...store.stored.keys()].sort()).toEqual(['gen-alone', ...ids('gen-crowd', 3)].sort());
+    await writer.close();
+  });
+
   it('writes records still waiting for their turn before closing, for the next start to store', async () => {
     const store = new CountingStore();
     store.beforeSettle = () => Promise.reject(new Error('store down'));
