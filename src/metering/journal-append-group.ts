@@ -12,8 +12,8 @@
  *
  * With one request in flight no other record can join a turn's, and deferring the write only
  * costs: the gateway then writes at once (`writeAtOnce`), and the answer leaves without waiting
- * for the immediate and a promise. At one client that cost 7 % less CPU per request (median of
- * 12 alternating cycles, 401 → 367 µs).
+ * for the immediate and a promise. At one client, four side-by-side runs of the builds without and
+ * with it read median ratios of 0.88, 0.93, 0.99 and 1.06 of CPU per request (a noisy hour).
  */
 const never = (): boolean => false;
 
