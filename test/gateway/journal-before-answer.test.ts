@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SettlementJournal } from '../../src/metering/settlement-journal.js';
+import { decodeSettlementLine } from '../../src/metering/settlement-line.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 // A request's record must be in the journal before its answer leaves: a process killed right after
@@ -18,8 +19,8 @@ beforeAll(async () => {
   const appendEncodedLines = SettlementJournal.prototype.appendEncodedLines;
   vi.spyOn(SettlementJournal.prototype, 'appendEncodedLines').mockImplementation(function (this: SettlementJournal, encoded) {
     for (const line of encoded.bytes.toString('utf8').trimEnd().split('\n')) {
-      const record = JSON.parse(line) as { generation?: { id: string } };
-      if (record.generation) events.push(`journal ${record.generation.id}`);
+      const record = decodeSettlementLine(line);
+      if ('generation' in record) events.push(`journal ${record.generation.id}`);
     }
     return appendEncodedLines.call(this, encoded);
   });
