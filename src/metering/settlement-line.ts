@@ -160,59 +160,45 @@ function readStatus<Status extends string>(value: unknown, name: string, statuse
   return status as Status;
 }
 
-/** A generation of a version 1 or 2 line. */
-function decodeGeneration(source: Record<string, unknown>): GenerationRecord {
-  return {
-    id: readString(source['id'], 'id'),
-    accountId: readString(source['accountId'], 'accountId'),
-    keyId: readNullableString(source['keyId'], 'keyId'),
-    model: readString(source['model'], 'model'),
-    provider: readNullableString(source['provider'], 'provider'),
-    channel: readNullableString(source['channel'], 'channel'),
-    endpoint: readString(source['endpoint'], 'endpoint'),
-    status: readStatus<GenerationStatus>(source['status'], 'status', STATUSES),
-    httpStatus: readNumber(source['httpStatus'], 'httpStatus'),
-    errorCode: readNullableString(source['errorCode'], 'errorCode'),
-    stream: readBoolean(source['stream'], 'stream'),
-    promptTokens: readNumber(source['promptTokens'], 'promptTokens'),
-    completionTokens: readNumber(source['completionTokens'], 'completionTokens'),
-    cachedTokens: readNumber(source['cachedTokens'], 'cachedTokens'),
-    cacheWriteTokens: readNumber(source['cacheWriteTokens'], 'cacheWriteTokens'),
-    reasoningTokens: readNumber(source['reasoningTokens'], 'reasoningTokens'),
-    usageEstimated: readBoolean(source['usageEstimated'], 'usageEstimated'),
-    cost: readUnits(source['cost'], 'cost'),
-    latencyMs: readNumber(source['latencyMs'], 'latencyMs'),
-    ttftMs: readNullableNumber(source['ttftMs'], 'ttftMs'),
-    attempts: readNumber(source['attempts'], 'attempts'),
-    createdAt: readNumber(source['createdAt'], 'createdAt'),
-  };
+/**
+ * Where a decoder finds a field: by its name in a version 1 or 2 object, by its position in a
+ * version 3 array.
+ */
+type FieldSource = (name: string, position: number) => unknown;
+
+function objectFields(source: Record<string, unknown>): FieldSource {
+  return (name) => source[name];
 }
 
-/** The generation of a version 3 line: its values 1 to 22. */
-function decodeGenerationValues(values: readonly unknown[]): GenerationRecord {
+function arrayFields(values: readonly unknown[]): FieldSource {
+  return (_name, position) => values[position];
+}
+
+/** A generation; in a version 3 line its fields are values 1 to 22. */
+function decodeGeneration(field: FieldSource): GenerationRecord {
   return {
-    id: readString(values[1], 'id'),
-    accountId: readString(values[2], 'accountId'),
-    keyId: readNullableString(values[3], 'keyId'),
-    model: readString(values[4], 'model'),
-    provider: readNullableString(values[5], 'provider'),
-    channel: readNullableString(values[6], 'channel'),
-    endpoint: readString(values[7], 'endpoint'),
-    status: readStatus<GenerationStatus>(values[8], 'status', STATUSES),
-    httpStatus: readNumber(values[9], 'httpStatus'),
-    errorCode: readNullableString(values[10], 'errorCode'),
-    stream: readBoolean(values[11], 'stream'),
-    promptTokens: readNumber(values[12], 'promptTokens'),
-    completionTokens: readNumber(values[13], 'completionTokens'),
-    cachedTokens: readNumber(values[14], 'cachedTokens'),
-    cacheWriteTokens: readNumber(values[15], 'cacheWriteTokens'),
-    reasoningTokens: readNumber(values[16], 'reasoningTokens'),
-    usageEstimated: readBoolean(values[17], 'usageEstimated'),
-    cost: readUnits(values[18], 'cost'),
-    latencyMs: readNumber(values[19], 'latencyMs'),
-    ttftMs: readNullableNumber(values[20], 'ttftMs'),
-    attempts: readNumber(values[21], 'attempts'),
-    createdAt: readNumber(values[22], 'createdAt'),
+    id: readString(field('id', 1), 'id'),
+    accountId: readString(field('accountId', 2), 'accountId'),
+    keyId: readNullableString(field('keyId', 3), 'keyId'),
+    model: readString(field('model', 4), 'model'),
+    provider: readNullableString(field('provider', 5), 'provider'),
+    channel: readNullableString(field('channel', 6), 'channel'),
+    endpoint: readString(field('endpoint', 7), 'endpoint'),
+    status: readStatus<GenerationStatus>(field('status', 8), 'status', STATUSES),
+    httpStatus: readNumber(field('httpStatus', 9), 'httpStatus'),
+    errorCode: readNullableString(field('errorCode', 10), 'errorCode'),
+    stream: readBoolean(field('stream', 11), 'stream'),
+    promptTokens: readNumber(field('promptTokens', 12), 'promptTokens'),
+    completionTokens: readNumber(field('completionTokens', 13), 'completionTokens'),
+    cachedTokens: readNumber(field('cachedTokens', 14), 'cachedTokens'),
+    cacheWriteTokens: readNumber(field('cacheWriteTokens', 15), 'cacheWriteTokens'),
+    reasoningTokens: readNumber(field('reasoningTokens', 16), 'reasoningTokens'),
+    usageEstimated: readBoolean(field('usageEstimated', 17), 'usageEstimated'),
+    cost: readUnits(field('cost', 18), 'cost'),
+    latencyMs: readNumber(field('latencyMs', 19), 'latencyMs'),
+    ttftMs: readNullableNumber(field('ttftMs', 20), 'ttftMs'),
+    attempts: readNumber(field('attempts', 21), 'attempts'),
+    createdAt: readNumber(field('createdAt', 22), 'createdAt'),
   };
 }
 
@@ -233,40 +219,33 @@ function decodeHold(source: Record<string, unknown>): HoldRecord {
 /** Reads one attempt of `encodeAttempts` back from parsed JSON; throws on anything else. */
 export function decodeAttempt(value: unknown): AttemptRecord {
   if (!isRecord(value)) throw new TypeError('attempt is not an object');
-  return {
-    attempt: readNumber(value['attempt'], 'attempt'),
-    channel: readNullableString(value['channel'], 'channel'),
-    provider: readNullableString(value['provider'], 'provider'),
-    model: readString(value['model'], 'model'),
-    status: readStatus<AttemptStatus>(value['status'], 'attempt status', ATTEMPT_STATUSES),
-    upstreamStatus: readNullableNumber(value['upstreamStatus'], 'upstreamStatus'),
-    errorCode: readNullableString(value['errorCode'], 'errorCode'),
-    errorMessage: readNullableString(value['errorMessage'], 'errorMessage'),
-    latencyMs: readNumber(value['latencyMs'], 'latencyMs'),
-    startedAt: readNumber(value['startedAt'], 'startedAt'),
-  };
+  return decodeAttemptFields(objectFields(value));
 }
 
 /** Reads one attempt of a version 3 line. */
 function decodeAttemptValues(value: unknown): AttemptRecord {
   if (!Array.isArray(value) || value.length !== ATTEMPT_VALUES) throw new TypeError('attempt is not an array of its values');
+  return decodeAttemptFields(arrayFields(value));
+}
+
+function decodeAttemptFields(field: FieldSource): AttemptRecord {
   return {
-    attempt: readNumber(value[0], 'attempt'),
-    channel: readNullableString(value[1], 'channel'),
-    provider: readNullableString(value[2], 'provider'),
-    model: readString(value[3], 'model'),
-    status: readStatus<AttemptStatus>(value[4], 'attempt status', ATTEMPT_STATUSES),
-    upstreamStatus: readNullableNumber(value[5], 'upstreamStatus'),
-    errorCode: readNullableString(value[6], 'errorCode'),
-    errorMessage: readNullableString(value[7], 'errorMessage'),
-    latencyMs: readNumber(value[8], 'latencyMs'),
-    startedAt: readNumber(value[9], 'startedAt'),
+    attempt: readNumber(field('attempt', 0), 'attempt'),
+    channel: readNullableString(field('channel', 1), 'channel'),
+    provider: readNullableString(field('provider', 2), 'provider'),
+    model: readString(field('model', 3), 'model'),
+    status: readStatus<AttemptStatus>(field('status', 4), 'attempt status', ATTEMPT_STATUSES),
+    upstreamStatus: readNullableNumber(field('upstreamStatus', 5), 'upstreamStatus'),
+    errorCode: readNullableString(field('errorCode', 6), 'errorCode'),
+    errorMessage: readNullableString(field('errorMessage', 7), 'errorMessage'),
+    latencyMs: readNumber(field('latencyMs', 8), 'latencyMs'),
+    startedAt: readNumber(field('startedAt', 9), 'startedAt'),
   };
 }
 
 function decodeVersion3(values: readonly unknown[]): LedgerSettlement {
   if (values.length !== SETTLEMENT_VALUES) throw new TypeError('not a settlement journal line');
-  const settlement: LedgerSettlement = { generation: decodeGenerationValues(values), charge: readUnits(values[23], 'charge') };
+  const settlement: LedgerSettlement = { generation: decodeGeneration(arrayFields(values)), charge: readUnits(values[23], 'charge') };
   if (values[24] !== null) settlement.heldAmount = readUnits(values[24], 'held');
   if (values[25] !== ABSENT_PERIOD) settlement.budgetPeriodStart = readNullableNumber(values[25], 'period');
   const attempts = values[26];
@@ -286,7 +265,7 @@ export function decodeSettlementLine(line: string): LedgerRecord {
   }
   if (parsed['v'] === HOLD_VERSION && isRecord(parsed['hold'])) return { hold: decodeHold(parsed['hold']) };
   if (!isRecord(parsed['generation'])) throw new TypeError('not a settlement journal line');
-  const settlement: LedgerSettlement = { generation: decodeGeneration(parsed['generation']), charge: readUnits(parsed['charge'], 'charge') };
+  const settlement: LedgerSettlement = { generation: decodeGeneration(objectFields(parsed['generation'])), charge: readUnits(parsed['charge'], 'charge') };
   if ('held' in parsed) settlement.heldAmount = readUnits(parsed['held'], 'held');
   if ('period' in parsed) settlement.budgetPeriodStart = readNullableNumber(parsed['period'], 'period');
   if ('attempts' in parsed) {
