@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 
 /** An SSE comment: clients ignore it, proxies see traffic. */
 const keepAliveFrame = ': keep-alive\n\n';
+/** A burst this long is sent at once rather than at the end of the turn. */
+const sendAtPendingLength = 64 * 1024;
 
 /**
  * Writes server-sent events to a raw response, honouring back-pressure: when the socket's buffer
@@ -11,12 +13,21 @@ const keepAliveFrame = ': keep-alive\n\n';
 export class SseWriter {
   private closed = false;
   private keepAliveTimer: NodeJS.Timeout | undefined;
-  private corked = false;
-  /** Set when the events have ended: what is corked waits for `end`, which flushes it all. */
+  /** Frames of the current burst, not yet handed to the response. */
+  private pending = '';
+  private sendScheduled = false;
+  /** Set when the events have ended: what is pending waits for `end`, which sends it all. */
   private holdingForEnd = false;
-  private readonly uncork = () => {
-    if (this.holdingForEnd || !this.corked) return;
-    this.corked = false;
+  private readonly sendPending = () => {
+    this.sendScheduled = false;
+    if (this.holdingForEnd || this.pending === '') return;
+    const frames = this.pending;
+    this.pending = '';
+    if (this.isClosed) return;
+    // Corked around the write, so that it reaches the socket now: on its own, a response's write
+    // corks the socket until the next tick, and the burst is over already.
+    this.response.cork();
+    this.response.write(frames);
     this.response.uncork();
   };
 
@@ -61,28 +72,34 @@ export class SseWriter {
     if (!this.writeNow(frames)) await this.whenDrained();
   }
 
-  /** Writes without waiting; false when the client is not reading (wait for `whenDrained`). */
+  /**
+   * Writes without waiting; false when the client is not reading (wait for `whenDrained`).
+   *
+   * Events that arrive together (one upstream read often carries several) leave as one write of
+   * the response, once the current burst of work is done: each write of a response costs its own
+   * chunk header and bookkeeping, about 1.5 µs, where joining the frames costs little. The client
+   * not reading shows one burst late, which a burst's bound keeps small.
+   */
   writeNow(frames: string): boolean {
     if (frames.length === 0 || this.isClosed) return true;
     // Each write restarts the silence; refreshing a timer does not allocate.
     this.keepAliveTimer?.refresh();
-    // Events that arrive together (one upstream read often carries several) leave in one socket
-    // write: the socket is corked until the current burst of work is done.
-    if (!this.corked) {
-      this.corked = true;
-      this.response.cork();
-      process.nextTick(this.uncork);
+    this.pending += frames;
+    if (this.pending.length >= sendAtPendingLength && !this.holdingForEnd) this.sendPending();
+    else if (!this.sendScheduled) {
+      this.sendScheduled = true;
+      process.nextTick(this.sendPending);
     }
-    return this.response.write(frames);
+    return !this.response.writableNeedDrain;
   }
 
   /**
-   * Sends what is corked now, for a caller that knows its burst is over (the events read before
+   * Sends what is pending now, for a caller that knows its burst is over (the events read before
    * the stream was handed over): otherwise it leaves when the turn's microtasks are done, which
    * for a stream's first events (the whole opening settling behind them) took tens of µs more.
    */
   flush(): void {
-    this.uncork();
+    this.sendPending();
   }
 
   /** Resolves once the client has taken what was written, or has gone. */
@@ -100,7 +117,7 @@ export class SseWriter {
 
   /**
    * The events are over and `end` follows once the request is settled: what this turn wrote stays
-   * corked until then, so the last events and the closing frames leave in one socket write (one
+   * pending until then, so the last events and the closing frames leave in one socket write (one
    * wake-up of the client) instead of two. The closing frames wait for the journal anyway.
    */
   holdUntilEnd(): void {
@@ -110,10 +127,11 @@ export class SseWriter {
   end(frames = ''): void {
     this.stopKeepAlive();
     this.holdingForEnd = false;
-    this.corked = false;
+    const held = this.pending;
+    this.pending = '';
     if (this.isClosed) return;
-    // `end` uncorks the socket fully: anything held goes out with the closing frames.
-    this.response.end(frames);
+    // Anything held goes out with the closing frames, in the one write of `end`.
+    this.response.end(held + frames);
   }
 
   private sendKeepAlive(): void {

@@ -1,7 +1,7 @@
 /**
  * A stream's last events and its closing frames leave in one socket write: the events end in the
  * same turn as the upstream's last read, the closing frames follow once the request is settled (a
- * turn later, after the journal), and the socket stays corked in between. Counted on a real
+ * turn later, after the journal), and nothing is handed to the socket in between. Counted on a real
  * socket of a real server, with the real reader pushing the events.
  */
 import http from 'node:http';
@@ -13,6 +13,7 @@ import { SseWriter } from '../../src/http/sse-writer.js';
 import { writeStreamEvents } from '../../src/http/write-stream-events.js';
 import { openStreamPastFirstEvent } from '../../src/pipeline/open-stream-past-first-event.js';
 import { readJsonEventStream } from '../../src/providers/http/index.js';
+import { countSocketWrites, type SocketWrites } from '../support/count-socket-writes.js';
 import { getText } from '../support/get-text.js';
 import { openedOver } from '../support/opened-upstream-response.js';
 import { TextEventParser } from '../support/text-event-parser.js';
@@ -20,24 +21,6 @@ import { TextEventParser } from '../support/text-event-parser.js';
 const encoder = { encode: (event: StreamEvent) => `${event.type === 'text-delta' ? event.text : event.type}\n` };
 const frame = (wire: object) => `data: ${JSON.stringify(wire)}\n\n`;
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
-interface SocketWrites {
-  count: number;
-}
-
-/** Counts the writes a socket hands to the kernel: Node flushes a corked socket through `_writev`. */
-function countWrites(socket: Socket): SocketWrites {
-  const writes = { count: 0 };
-  const internals = socket as unknown as Record<'_write' | '_writev', (...parts: unknown[]) => unknown>;
-  for (const name of ['_write', '_writev'] as const) {
-    const original = internals[name].bind(socket);
-    internals[name] = (...parts: unknown[]) => {
-      writes.count += 1;
-      return original(...parts);
-    };
-  }
-  return writes;
-}
 
 let server: http.Server | undefined;
 afterEach(async () => {
@@ -60,7 +43,7 @@ async function serveOneStream(rest: string, closing: string) {
   let writes: SocketWrites = { count: 0 };
   let writesBeforeLastRead = 0;
   server = http.createServer((_request, response) => {
-    writes = countWrites(response.socket as Socket);
+    writes = countSocketWrites(response.socket as Socket);
     const writer = new SseWriter(response);
     writer.open({}, { flush: false });
     void (async () => {

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseWriter } from '../../src/http/sse-writer.js';
+import { countSocketWrites } from '../support/count-socket-writes.js';
 import { getText } from '../support/get-text.js';
 
 let server: http.Server | undefined;
@@ -23,42 +24,45 @@ async function serveOne(serve: (response: http.ServerResponse) => void): Promise
 }
 
 describe('SseWriter.flush', () => {
-  it('uncorks the socket at once, and the turn-end uncork then finds nothing to do', async () => {
+  it('hands the burst to the socket at once, and the turn-end send then finds nothing to do', async () => {
     const observed: number[] = [];
     const body = await serveOne((response) => {
-      const socket = response.socket as Socket;
+      const writes = countSocketWrites(response.socket as Socket);
       const writer = new SseWriter(response);
       writer.open({}, { flush: false });
       writer.writeNow('data: one\n\n');
       writer.writeNow('data: two\n\n');
-      observed.push(socket.writableCorked);
+      observed.push(writes.count);
       writer.flush();
-      observed.push(socket.writableCorked);
-      // A new burst in the same turn corks again, and leaves at the turn's end.
+      observed.push(writes.count);
+      // A new burst in the same turn leaves at the turn's end, in one write of its own.
       writer.writeNow('data: three\n\n');
-      observed.push(socket.writableCorked);
+      observed.push(writes.count);
       process.nextTick(() => {
-        observed.push(socket.writableCorked);
+        observed.push(writes.count);
         writer.end();
       });
     });
-    expect(observed).toEqual([1, 0, 1, 0]);
+    expect(observed).toEqual([0, 1, 1, 2]);
     expect(body).toBe('data: one\n\ndata: two\n\ndata: three\n\n');
   });
 
-  it('keeps what the end holds back corked until the end', async () => {
+  it('keeps what the end holds back until the end', async () => {
     const observed: number[] = [];
     const body = await serveOne((response) => {
-      const socket = response.socket as Socket;
+      const writes = countSocketWrites(response.socket as Socket);
       const writer = new SseWriter(response);
       writer.open({}, { flush: false });
       writer.writeNow('data: last\n\n');
       writer.holdUntilEnd();
       writer.flush();
-      observed.push(socket.writableCorked);
-      setImmediate(() => writer.end('data: closing\n\n'));
+      observed.push(writes.count);
+      setImmediate(() => {
+        observed.push(writes.count);
+        writer.end('data: closing\n\n');
+      });
     });
-    expect(observed).toEqual([1]);
+    expect(observed).toEqual([0, 0]);
     expect(body).toBe('data: last\n\ndata: closing\n\n');
   });
 });

@@ -66,15 +66,37 @@ describe('SSE keep-alive comments', () => {
 });
 
 describe('SSE writes', () => {
-  it('cork the socket for the current burst and uncork it right after', async () => {
+  it('leave as one write of the response once the burst of work is done', async () => {
     const response = new RecordingResponse();
     const writer = new SseWriter(response.asServerResponse());
     writer.open({});
     for (let index = 0; index < 5; index += 1) await writer.write(`data: ${index}\n\n`);
-    // One cork for the whole burst, released once the burst's work is done.
-    expect(response.corked).toBe(1);
+    expect(response.written).toEqual([]);
     await new Promise((resolve) => process.nextTick(resolve));
-    expect(response.corked).toBe(0);
-    expect(response.written).toHaveLength(5);
+    expect(response.written).toEqual(['data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n']);
+  });
+
+  it('send a long burst at once, without waiting for its end', () => {
+    const response = new RecordingResponse();
+    const writer = new SseWriter(response.asServerResponse());
+    writer.open({});
+    const frame = `data: ${'x'.repeat(1_000)}\n\n`;
+    for (let index = 0; index < 100; index += 1) writer.writeNow(frame);
+    // 64 KiB and more went out as it was reached; the rest waits for the burst's end.
+    expect(response.written.length).toBe(1);
+    expect(response.written[0]!.length).toBeGreaterThanOrEqual(64 * 1024);
+    expect(response.written[0]!.length).toBeLessThan(64 * 1024 + frame.length);
+  });
+
+  it('tell the caller to wait once the response needs a drain', () => {
+    const response = new RecordingResponse();
+    const writer = new SseWriter(response.asServerResponse());
+    writer.open({});
+    expect(writer.writeNow('data: 1\n\n')).toBe(true);
+    response.full = true;
+    writer.flush();
+    expect(writer.writeNow('data: 2\n\n')).toBe(false);
+    response.drain();
+    expect(writer.writeNow('data: 3\n\n')).toBe(true);
   });
 });
