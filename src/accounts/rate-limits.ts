@@ -118,6 +118,12 @@ export class RateLimits {
   }
 }
 
+/** Whether the key or its account has a requests or tokens per minute limit. */
+export function hasRateLimits(caller: Caller): boolean {
+  const { key, account } = caller;
+  return (key.rpm ?? null) !== null || (key.tpm ?? null) !== null || (account.rpm ?? null) !== null || (account.tpm ?? null) !== null;
+}
+
 function limitsOf(caller: Caller, kind: 'rpm' | 'tpm'): ScopedLimit[] {
   const limits: ScopedLimit[] = [];
   const keyLimit = caller.key[kind];

@@ -5,6 +5,7 @@
  */
 import type { Caller } from '../accounts/api-key-authenticator.js';
 import { KeyGovernance, type KeyAdmission, type KeyGovernanceOptions } from '../accounts/key-governance.js';
+import { hasRateLimits } from '../accounts/rate-limits.js';
 import type { IpcPeer } from './ipc-peer.js';
 import { LIMITS_ADMIT, LIMITS_RECORD, limitedCaller } from './rate-limit-messages.js';
 
@@ -17,7 +18,7 @@ export class IpcKeyGovernance extends KeyGovernance {
   }
 
   override async admit(caller: Caller, admission: KeyAdmission): Promise<void> {
-    if (!hasLimits(caller)) return super.admit(caller, admission);
+    if (!hasRateLimits(caller)) return super.admit(caller, admission);
     // The allowlists as usual, with this process's own windows left out of it.
     await super.admit(withoutLimits(caller), admission);
     await this.primary.call(LIMITS_ADMIT, [limitedCaller(caller), admission.estimatedPromptTokens]);
@@ -31,11 +32,6 @@ export class IpcKeyGovernance extends KeyGovernance {
   override async flush(): Promise<void> {
     this.primary.flush();
   }
-}
-
-function hasLimits(caller: Caller): boolean {
-  const { key, account } = caller;
-  return (key.rpm ?? null) !== null || (key.tpm ?? null) !== null || (account.rpm ?? null) !== null || (account.tpm ?? null) !== null;
 }
 
 function withoutLimits(caller: Caller): Caller {

@@ -74,7 +74,8 @@ export class ChatPipeline {
     try {
       const prompt = promptSizeOf(request);
       const plan = this.plan(caller, request, prompt);
-      await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
+      const admitting = this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
+      if (admitting !== undefined) await admitting;
       ticket = await this.hold(caller, request, context, plan, prompt);
       const result = await attemptWithFailover(
         plan.routes,
@@ -119,7 +120,8 @@ export class ChatPipeline {
     try {
       const prompt = promptSizeOf(request);
       const plan = this.plan(caller, request, prompt);
-      await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
+      const admitting = this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: prompt.exact });
+      if (admitting !== undefined) await admitting;
       ticket = await this.hold(caller, request, context, plan, prompt);
       const held = ticket;
       await attemptWithFailover(

@@ -39,7 +39,8 @@ export class EmbeddingPipeline {
       const plan = admitAndPlan(this.deps, caller, [request.model]);
       let inputTokens: number | null = null;
       const promptTokens = () => (inputTokens ??= countInputTokens(request));
-      await this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: promptTokens });
+      const admitting = this.deps.policy?.admit(caller, { clientAddress: context.clientAddress ?? unknownClientAddress, estimatedPromptTokens: promptTokens });
+      if (admitting !== undefined) await admitting;
       if (isPricedPlan(plan.costed)) {
         // Embeddings produce no output tokens: the worst case is the input at the dearest price.
         const amount = callerAmount(this.deps.policy, caller, worstCaseCost(plan.costed, promptTokens(), 0));

@@ -27,8 +27,11 @@ export interface AdapterLookup {
  * multiplier. Implemented by the composition root over the key governance and group modules.
  */
 export interface AccountPolicy {
-  /** Throws the contract's 403 / 429 when the key's IP allowlist or the rate limits refuse. */
-  admit(caller: Caller, facts: { clientAddress: () => string | null; estimatedPromptTokens: () => number }): Promise<void>;
+  /**
+   * Throws (or rejects with) the contract's 403 / 429 when the key's IP allowlist or the rate
+   * limits refuse. Returns undefined when the request was admitted at once, with nothing to count.
+   */
+  admit(caller: Caller, facts: { clientAddress: () => string | null; estimatedPromptTokens: () => number }): Promise<void> | undefined;
   recordTokens(caller: Caller, tokens: number): void;
   /** The channels this account may use; null means all. */
   channelPool(accountId: string): ReadonlySet<string> | null;

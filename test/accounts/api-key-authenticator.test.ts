@@ -5,10 +5,15 @@ import type { AccountRecord, ApiKeyRecord, Store } from '../../src/store/store.j
 
 const rawKey = 'sk-test-authenticator';
 
-function storeWith(account: AccountRecord): { store: Store; accountReads: () => number; setAccount: (next: AccountRecord) => void } {
+function storeWith(account: AccountRecord): {
+  store: Store;
+  accountReads: () => number;
+  setAccount: (next: AccountRecord) => void;
+  revokeKey: () => void;
+} {
   let current = account;
   let reads = 0;
-  const key: ApiKeyRecord = {
+  let key: ApiKeyRecord = {
     id: 'key-1',
     accountId: account.id,
     name: 'k',
@@ -30,9 +35,9 @@ function storeWith(account: AccountRecord): { store: Store; accountReads: () => 
       reads += 1;
       return current;
     },
-    listApiKeysUpdatedSince: async () => [],
+    listApiKeysUpdatedSince: async () => (key.revokedAt === null ? [] : [key]),
   } as unknown as Store;
-  return { store, accountReads: () => reads, setAccount: (next) => (current = next) };
+  return { store, accountReads: () => reads, setAccount: (next) => (current = next), revokeKey: () => (key = { ...key, revokedAt: 5, updatedAt: 5 }) };
 }
 
 const afterNextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
@@ -58,5 +63,15 @@ describe('ApiKeyAuthenticator', () => {
     expect((await authenticator.authenticate(rawKey)).account.balance).toBe(40n);
     // Fresh again: no further read.
     expect(accountReads()).toBe(2);
+  });
+
+  it('refuses a remembered key once the poll has seen it revoked', async () => {
+    const account: AccountRecord = { id: 'acct-3', email: 'c@example.com', passwordHash: null, role: 'user', balance: 1n, disabled: false, createdAt: 0 };
+    const { store, revokeKey } = storeWith(account);
+    const authenticator = new ApiKeyAuthenticator(store);
+    await authenticator.authenticate(rawKey);
+    revokeKey();
+    await authenticator.poll();
+    await expect(authenticator.authenticate(rawKey)).rejects.toMatchObject({ code: 'invalid_api_key', message: 'This API key has been revoked.' });
   });
 });
